@@ -1,0 +1,71 @@
+"""The event log (the spine of Rucher), consumer positions on it, and shared tags."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """One thing that happened, appended by a service in the same transaction as the change.
+
+    Never updated, never deleted: notifications, search indexing, webhooks, audit and
+    analytics rollups read it in order of ``id``, each from its own position.
+    """
+
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verb = models.CharField(_("verb"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.BigIntegerField(_("target id"), null=True, blank=True)
+    # A plain integer rather than a foreign key: the log outlives what it speaks of, and the
+    # communities app must not be a dependency of the core.
+    community_id = models.BigIntegerField(_("community"), null=True, blank=True, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.verb} {self.target_type}:{self.target_id}"
+
+
+class ConsumerPosition(models.Model):
+    """How far a consumer of the event log has read (the last event id it has handled)."""
+
+    consumer = models.CharField(_("consumer"), max_length=64, unique=True)
+    last_event_id = models.BigIntegerField(_("last event"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consumer position")
+        verbose_name_plural = _("consumer positions")
+
+    def __str__(self) -> str:
+        return f"{self.consumer} @ {self.last_event_id}"
+
+
+class Tag(models.Model):
+    """A normalised keyword: skills, interests, and later community tags and hashtags."""
+
+    name = models.CharField(_("name"), max_length=64)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,157 @@
+"""Shared personas for every test, created through services as the application would."""
+
+from __future__ import annotations
+
+import pytest
+
+from rucher.accounts.models import Role, User
+from rucher.accounts.services import (
+    org_unit_create,
+    site_create,
+    user_create,
+    user_deactivate,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def org(db):
+    """A small organisation: company > division > department > two teams, two sites."""
+    company = org_unit_create(actor=None, name="Exemple SA", kind="company")
+    division = org_unit_create(actor=None, name="Operations", kind="division", parent_id=company.pk)
+    department = org_unit_create(
+        actor=None, name="Maintenance", kind="department", parent_id=division.pk
+    )
+    team_a = org_unit_create(actor=None, name="Rail team", kind="team", parent_id=department.pk)
+    team_b = org_unit_create(actor=None, name="Road team", kind="team", parent_id=department.pk)
+    lyon = site_create(actor=None, name="Lyon", city="Lyon", country="FR")
+    paris = site_create(actor=None, name="Paris", city="Paris", country="FR")
+    return {
+        "company": company,
+        "division": division,
+        "department": department,
+        "team_a": team_a,
+        "team_b": team_b,
+        "lyon": lyon,
+        "paris": paris,
+    }
+
+
+def make_person(email: str, name: str, role: str = Role.EMPLOYEE, **profile) -> User:
+    return user_create(
+        actor=None,
+        email=email,
+        display_name=name,
+        password=PASSWORD,
+        role=role,
+        profile=profile or None,
+    )
+
+
+@pytest.fixture
+def admin(org) -> User:
+    return make_person("admin@exemple.fr", "Alice Admin", Role.ADMIN, org_unit_id=org["company"].pk)
+
+
+@pytest.fixture
+def project_lead(org) -> User:
+    return make_person(
+        "lead@exemple.fr",
+        "Paul Projet",
+        Role.PROJECT_TEAM,
+        job_title="ESN project lead",
+        org_unit_id=org["division"].pk,
+        site_id=org["paris"].pk,
+    )
+
+
+@pytest.fixture
+def manager(org) -> User:
+    return make_person(
+        "manager@exemple.fr",
+        "Mona Manager",
+        job_title="Head of maintenance",
+        org_unit_id=org["department"].pk,
+        site_id=org["lyon"].pk,
+        skills=["Leadership"],
+    )
+
+
+@pytest.fixture
+def member(org, manager) -> User:
+    """An ordinary employee (a community member once communities exist)."""
+    return make_person(
+        "member@exemple.fr",
+        "Marie Membre",
+        job_title="Rail engineer",
+        org_unit_id=org["team_a"].pk,
+        site_id=org["lyon"].pk,
+        manager_id=manager.pk,
+        skills=["Python", "Signalling"],
+        languages=["fr", "en"],
+    )
+
+
+@pytest.fixture
+def animator(org, manager) -> User:
+    return make_person(
+        "animator@exemple.fr",
+        "Antoine Animateur",
+        job_title="Community manager",
+        org_unit_id=org["team_b"].pk,
+        site_id=org["paris"].pk,
+        manager_id=manager.pk,
+        skills=["Facilitation"],
+        languages=["fr"],
+    )
+
+
+@pytest.fixture
+def owner(org) -> User:
+    return make_person("owner@exemple.fr", "Olivia Owner", org_unit_id=org["division"].pk)
+
+
+@pytest.fixture
+def outsider(org) -> User:
+    """An employee who belongs to none of the communities of a test (a non-member)."""
+    return make_person(
+        "outsider@exemple.fr",
+        "Oscar Outsider",
+        job_title="Accountant",
+        org_unit_id=org["company"].pk,
+        site_id=org["paris"].pk,
+        skills=["Accounting"],
+    )
+
+
+@pytest.fixture
+def guest(org) -> User:
+    return make_person("guest@partner.example", "Gaston Guest", Role.GUEST, company="Partner SARL")
+
+
+@pytest.fixture
+def deactivated(org) -> User:
+    person = make_person(
+        "former@exemple.fr",
+        "Fanny Former",
+        job_title="Former engineer",
+        org_unit_id=org["team_a"].pk,
+        skills=["Python"],
+    )
+    return user_deactivate(actor=None, person_id=person.pk)
+
+
+@pytest.fixture
+def personas(admin, project_lead, manager, member, animator, owner, outsider, guest, deactivated):
+    return {
+        "admin": admin,
+        "project_lead": project_lead,
+        "manager": manager,
+        "member": member,
+        "animator": animator,
+        "owner": owner,
+        "outsider": outsider,
+        "guest": guest,
+        "deactivated": deactivated,
+    }
