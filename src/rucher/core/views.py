@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate
 from django.views.decorators.cache import never_cache
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rucher.accounts import selectors as people
 from rucher.accounts.services import user_set_language
+from rucher.api_errors import error_body
 from rucher.core.health import health
 
 
@@ -60,12 +62,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, template: str, exception: Exception | None = None
+) -> HttpResponse:
     if request.path.startswith("/api/"):
-        from rucher.api_errors import error_body
-
         return JsonResponse(error_body(status), status=status)
-    return render(request, template, status=status)
+    message = str(exception) if status == 403 and exception and str(exception) else ""
+    return render(request, template, {"exception_message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -73,7 +76,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "errors/403.html")
+    return _error(request, 403, "errors/403.html", exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -81,4 +84,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "errors/500.html")
+    """Rendered without the request context: the failure may be in what the context needs."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(500), status=500)
+    return HttpResponse(loader.render_to_string("errors/500.html"), status=500)

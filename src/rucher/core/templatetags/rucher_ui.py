@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
-from django import template
+from django import forms, template
 from django.conf import settings
+from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -42,3 +43,38 @@ def icon(name: str, size: int = 18, label: str = "") -> SafeString:
         aria,
         mark_safe(_icon_body(name)),
     )
+
+
+@register.filter
+def tone(value: int | None) -> int:
+    """One of eight avatar colours, stable for a person."""
+    return (value or 0) % 8
+
+
+@register.filter
+def control(bound_field: BoundField) -> SafeString:
+    """Render a form field's widget with Bootstrap classes and its error state for AT."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs: dict[str, str] = {"class": css}
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{bound_field.auto_id}_error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def indent(depth: int) -> str:
+    """Visual nesting for tree items inside a <select>, where markup cannot indent."""
+    return "– " * int(depth or 0)
