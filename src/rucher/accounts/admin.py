@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rucher.accounts import services
 from rucher.accounts.models import ApiToken, OrgUnit, Role, Site, User
 from rucher.core.errors import RucherError
+from rucher.core.http import request_user
 
 
 def _run_for_each(request: HttpRequest, queryset: QuerySet[Any], action: Any, done: str) -> None:
@@ -57,19 +58,21 @@ class UserAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Deactivate the selected people"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request_user(request)
         _run_for_each(
             request,
             queryset,
-            lambda person: services.user_deactivate(actor=request.user, person_id=person.pk),
+            lambda person: services.user_deactivate(actor=actor, person_id=person.pk),
             str(_("%(count)d people deactivated.")),
         )
 
     @admin.action(description=_("Reactivate the selected people"))
     def reactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request_user(request)
         _run_for_each(
             request,
             queryset,
-            lambda person: services.user_reactivate(actor=request.user, person_id=person.pk),
+            lambda person: services.user_reactivate(actor=actor, person_id=person.pk),
             str(_("%(count)d people reactivated.")),
         )
 
@@ -78,7 +81,7 @@ class UserAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda person: services.user_set_role(
-                actor=request.user, person_id=person.pk, role=role
+                actor=request_user(request), person_id=person.pk, role=role
             ),
             str(_("Role changed for %(count)d people.")),
         )
@@ -116,7 +119,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         created = services.org_unit_create(
-            actor=request.user,
+            actor=request_user(request),
             name=obj.name,
             kind=obj.kind,
             parent_id=obj.parent_id,
@@ -138,7 +141,7 @@ class SiteAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         created = services.site_create(
-            actor=request.user, name=obj.name, city=obj.city, country=obj.country
+            actor=request_user(request), name=obj.name, city=obj.city, country=obj.country
         )
         obj.pk = created.pk
 

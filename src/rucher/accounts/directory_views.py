@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,13 +15,14 @@ from rucher.accounts import policy, selectors, services
 from rucher.accounts.languages import SPOKEN_LANGUAGES, language_name
 from rucher.accounts.models import User
 from rucher.core.errors import NotFound, RucherError
+from rucher.core.http import request_user
 
 PAGE_SIZE = 24
 PICKER_LIMIT = 8
 
 
 def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return request_user(request)
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -184,7 +186,7 @@ def follow_toggle(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, person_id: int, size: str) -> HttpResponse:
+def photo(request: HttpRequest, person_id: int, size: str) -> HttpResponseBase:
     """Photos are served through the policy: who cannot see the person cannot see the face."""
     try:
         person = policy.access_person(viewer=_viewer(request), person_id=person_id)

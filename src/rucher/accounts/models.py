@@ -26,7 +26,7 @@ class UserQuerySet(models.QuerySet["User"]):
     def visible_to(self, viewer: User) -> UserQuerySet:
         from rucher.accounts.policy import people_visible_to
 
-        return people_visible_to(viewer, self)
+        return people_visible_to(viewer, self)  # type: ignore[return-value]
 
 
 class UserManager(BaseUserManager["User"]):

@@ -40,7 +40,7 @@ def process_photo(upload: UploadedFile) -> tuple[ContentFile[bytes], ContentFile
             probe.verify()
         if image_format not in ACCEPTED_FORMATS:
             raise _invalid(_("Use a JPEG, PNG, WebP or GIF image."))
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:
             raise _invalid(_("The image has too many pixels."))
         image = ImageOps.exif_transpose(image).convert("RGB")

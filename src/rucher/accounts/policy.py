@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from rucher.core.errors import NotFound
 
 if TYPE_CHECKING:
-    from rucher.accounts.models import User, UserQuerySet
+    from rucher.accounts.models import User
 
 
-def people_visible_to(viewer: User, people: UserQuerySet) -> UserQuerySet:
+def people_visible_to(viewer: User, people: QuerySet[User]) -> QuerySet[User]:
     from rucher.accounts.models import Role
 
     if not viewer.is_authenticated or not viewer.is_active:
@@ -33,7 +33,7 @@ def people_visible_to(viewer: User, people: UserQuerySet) -> UserQuerySet:
     return people.filter(~Q(role=Role.GUEST) | Q(pk=viewer.pk))
 
 
-def people_listable_by(viewer: User, people: UserQuerySet) -> UserQuerySet:
+def people_listable_by(viewer: User, people: QuerySet[User]) -> QuerySet[User]:
     """People to offer in lists and pickers: visible and active."""
     return people_visible_to(viewer, people).filter(is_active=True)
 

@@ -389,7 +389,7 @@ def profile_photo_remove(*, actor: User, person_id: int) -> Profile:
 
 def _delete_photo_files(profile: Profile) -> None:
     for field in (profile.photo, profile.photo_thumbnail):
-        if field:
+        if field and field.name:
             field.storage.delete(field.name)
 
 

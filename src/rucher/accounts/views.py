@@ -28,6 +28,7 @@ from rucher.accounts.forms import (
 from rucher.accounts.models import ApiToken, User
 from rucher.core.errors import RucherError
 from rucher.core.forms import add_service_error
+from rucher.core.http import request_user
 
 
 class LoginView(auth_views.LoginView):
@@ -92,7 +93,7 @@ def _profile_initial(user: User) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     form = ProfileForm(request.POST or None, initial=_profile_initial(user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +120,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def photo_upload(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -133,14 +134,15 @@ def photo_upload(request: HttpRequest) -> HttpResponse:
     else:
         for problems in form.errors.values():
             for problem in problems:
-                messages.error(request, problem)
+                messages.error(request, str(problem))
     return redirect("accounts:profile_edit")
 
 
 @login_required
 @require_POST
 def photo_remove(request: HttpRequest) -> HttpResponse:
-    services.profile_photo_remove(actor=request.user, person_id=request.user.pk)  # type: ignore[arg-type]
+    user = request_user(request)
+    services.profile_photo_remove(actor=user, person_id=user.pk)
     messages.success(request, _("Your photo has been removed."))
     return redirect("accounts:profile_edit")
 
@@ -149,7 +151,7 @@ def photo_remove(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Language preference and personal API tokens."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     language_form = LanguagePreferenceForm(initial={"language": user.language})
     token_form = TokenForm()
     new_secret = None

@@ -16,11 +16,12 @@ from rucher.accounts import selectors as people
 from rucher.accounts.services import user_set_language
 from rucher.api_errors import error_body
 from rucher.core.health import health
+from rucher.core.http import request_user
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     context = {
         "completeness": people.profile_completeness(user.profile),
         "following": people.following_of(viewer=user, person=user)[:8],
@@ -50,7 +51,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
-        user_set_language(actor=request.user, language=language)
+        user_set_language(actor=request_user(request), language=language)
     activate(language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -61,12 +61,12 @@ def control(bound_field: BoundField) -> SafeString:
         css = "form-select"
     else:
         css = "form-control"
-    attrs: dict[str, str] = {"class": css}
+    attrs: dict[str, str | bool] = {"class": css}
     described_by = []
     if bound_field.help_text:
         described_by.append(f"{bound_field.auto_id}_helptext")
     if bound_field.errors:
-        attrs["class"] += " is-invalid"
+        attrs["class"] = f"{css} is-invalid"
         attrs["aria-invalid"] = "true"
         described_by.append(f"{bound_field.auto_id}_error")
     if described_by:
