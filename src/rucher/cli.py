@@ -12,7 +12,16 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rucher.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reading one setting loads and checks them all
+    except ImproperlyConfigured as error:
+        # A configuration mistake deserves one clear line, not a traceback.
+        sys.stderr.write(f"Rucher cannot start: {error}\n")
+        raise SystemExit(2) from None
 
     execute_from_command_line(["rucher", *(argv if argv is not None else sys.argv[1:])])
 
