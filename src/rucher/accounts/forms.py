@@ -6,8 +6,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rucher.accounts.languages import SPOKEN_LANGUAGES
@@ -61,6 +67,16 @@ class ServicePasswordChangeForm(PasswordChangeForm):
             verb="user.password_changed",
         )
         return self.user
+
+
+class LocalisedPasswordResetForm(PasswordResetForm):
+    """The message goes out in the recipient's chosen language, else in the page's."""
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        context = kwargs.get("context") or args[2]
+        language = getattr(context.get("user"), "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(*args, **kwargs)
 
 
 class ServiceSetPasswordForm(SetPasswordForm):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rucher.accounts import selectors, services
 from rucher.accounts.forms import (
     LanguagePreferenceForm,
+    LocalisedPasswordResetForm,
     LoginForm,
     PhotoForm,
     ProfileForm,
@@ -42,6 +43,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = LocalisedPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     html_email_template_name = "accounts/password_reset_email.html"
