@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from rucher.core.health import health
 
@@ -16,6 +16,6 @@ class HealthOut(Schema):
 
 
 @router.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, summary="Health")
-def api_health(request: HttpRequest) -> tuple[int, dict[str, object]]:
+def api_health(request: HttpRequest) -> Status[dict[str, object]]:
     healthy, report = health()
-    return (200 if healthy else 503), report
+    return Status(200 if healthy else 503, report)
