@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "channels",
     "rucher.core",
     "rucher.accounts",
+    "rucher.communities",
+    "rucher.notifications",
     "rucher.ops",
 ]
 
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rucher.core.context_processors.rucher",
+                "rucher.notifications.context_processors.notifications",
             ],
             "builtins": ["rucher.core.templatetags.rucher_ui"],
         },
@@ -85,6 +88,9 @@ CHANNEL_LAYERS = config.channel_layers(REDIS_URL)
 CACHES = config.caches(REDIS_URL)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EVENT_GAP_PATIENCE_SECONDS = (
+    0 if TESTING else config.env_int("EVENT_GAP_PATIENCE_SECONDS", default=10)
+)
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

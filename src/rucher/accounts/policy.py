@@ -1,10 +1,9 @@
 """Who may see whom. The one place that decides; lists, search, pickers and the API use it.
 
-- Employees, the project team and administrators see every active internal person, and
-  partner guests who share a community with them (communities arrive later; until then guests
-  are visible to the project team and administrators only).
-- A partner guest sees themselves only, plus the members of communities they were invited to
-  once communities exist.
+- Employees see every internal person, and the partner guests who share a current community
+  with them. The ESN project team and administrators see everyone.
+- A partner guest sees themselves and the current members of the communities they are a
+  current guest of: nothing else, no directory browsing.
 - Deactivated people disappear from lists and pickers, but their page stays reachable for
   those who could see them, so that past content keeps its author.
 """
@@ -23,14 +22,15 @@ if TYPE_CHECKING:
 
 def people_visible_to(viewer: User, people: QuerySet[User]) -> QuerySet[User]:
     from rucher.accounts.models import Role
+    from rucher.communities.policy import co_member_ids
 
     if not viewer.is_authenticated or not viewer.is_active:
         return people.none()
     if viewer.role == Role.GUEST:
-        return people.filter(pk=viewer.pk)
+        return people.filter(Q(pk=viewer.pk) | Q(pk__in=co_member_ids(viewer)))
     if viewer.role in (Role.ADMIN, Role.PROJECT_TEAM):
         return people
-    return people.filter(~Q(role=Role.GUEST) | Q(pk=viewer.pk))
+    return people.filter(~Q(role=Role.GUEST) | Q(pk__in=co_member_ids(viewer)))
 
 
 def people_listable_by(viewer: User, people: QuerySet[User]) -> QuerySet[User]:

@@ -30,6 +30,8 @@ class Event(models.Model):
     # communities app must not be a dependency of the core.
     community_id = models.BigIntegerField(_("community"), null=True, blank=True, db_index=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # When the row was written, unlike ``occurred_at`` which an import may set in the past.
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("event")
@@ -69,3 +71,35 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationSettings(models.Model):
+    """Organisation-wide switches an administrator sets. A single row (pk=1)."""
+
+    class CommunityCreation(models.TextChoices):
+        DIRECT = "direct", _("Employees create communities directly")
+        REQUEST = "request", _("Employees submit a creation request to the ESN project team")
+
+    community_creation = models.CharField(
+        _("opening of communities"),
+        max_length=10,
+        choices=CommunityCreation.choices,
+        default=CommunityCreation.REQUEST,
+    )
+    guests_allowed = models.BooleanField(_("partner guests allowed"), default=False)
+    guest_access_days = models.PositiveSmallIntegerField(
+        _("default guest access (days)"), default=90
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation settings")
+        verbose_name_plural = _("organisation settings")
+
+    def __str__(self) -> str:
+        return str(_("Organisation settings"))
+
+    @classmethod
+    def current(cls) -> OrganisationSettings:
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -1,0 +1,144 @@
+"""The notifications consumer of the event log: who is told about what.
+
+Each event verb maps to the people concerned. A recipient is notified only if, at that
+moment, the access policy lets them see the community the event is about; the list checks
+again when it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from rucher.accounts.models import Role, User
+from rucher.core import events
+from rucher.core.models import Event
+from rucher.notifications.models import Notification
+
+CONSUMER = "notifications"
+
+
+def _managers(event: Event) -> Iterable[int]:
+    from rucher.communities.models import MANAGING_ROLES, Membership
+
+    return (
+        Membership.objects.current()
+        .filter(community_id=event.community_id or 0, role__in=MANAGING_ROLES)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _target(event: Event) -> Iterable[int]:
+    return [event.target_id] if event.target_id and event.target_type == "accounts.user" else []
+
+
+def _payload(key: str) -> Callable[[Event], Iterable[int]]:
+    def recipients(event: Event) -> Iterable[int]:
+        value = event.payload.get(key)
+        return [value] if isinstance(value, int) else []
+
+    return recipients
+
+
+def _project_team(event: Event) -> Iterable[int]:
+    return User.objects.filter(role=Role.PROJECT_TEAM, is_active=True).values_list("pk", flat=True)
+
+
+def _creation_requester(event: Event) -> Iterable[int]:
+    from rucher.communities.models import CreationRequest
+
+    return CreationRequest.objects.filter(pk=event.target_id or 0).values_list(
+        "requester_id", flat=True
+    )
+
+
+def _creation_people(event: Event) -> Iterable[int]:
+    from rucher.communities.models import CreationRequest
+
+    row = (
+        CreationRequest.objects.filter(pk=event.target_id or 0)
+        .values("requester_id", "animator_id")
+        .first()
+    )
+    return [row["requester_id"], row["animator_id"]] if row else []
+
+
+def _inviter(event: Event) -> Iterable[int]:
+    from rucher.communities.models import Invitation
+
+    return Invitation.objects.filter(pk=event.target_id or 0).values_list(
+        "invited_by_id", flat=True
+    )
+
+
+def _appointed(event: Event) -> Iterable[int]:
+    return _target(event) if event.payload.get("how") == "appointed" else []
+
+
+RECIPIENTS: dict[str, Callable[[Event], Iterable[int]]] = {
+    "join_request.created": _managers,
+    "join_request.accepted": _payload("requester_id"),
+    "join_request.declined": _payload("requester_id"),
+    "invitation.created": _payload("invitee_id"),
+    "invitation.accepted": _inviter,
+    "invitation.refused": _inviter,
+    "membership.removed": _target,
+    "membership.role_changed": _target,
+    "membership.guest_extended": _target,
+    "membership.joined": _appointed,
+    "community.ownership_transferred": _target,
+    "creation_request.submitted": _project_team,
+    "creation_request.answer": _project_team,
+    "creation_request.question": _creation_requester,
+    "creation_request.approved": _creation_people,
+    "creation_request.rejected": _creation_requester,
+}
+
+# Being told you were removed is the one case where the recipient no longer sees the place.
+NOTIFY_EVEN_WITHOUT_ACCESS = {"membership.removed", "join_request.declined", "invitation.refused"}
+
+
+def _allowed(recipient: User, event: Event) -> bool:
+    if not recipient.is_active:
+        return False
+    if event.community_id is None or event.verb in NOTIFY_EVEN_WITHOUT_ACCESS:
+        return True
+    from rucher.communities.models import Community
+
+    return Community.objects.visible_to(recipient).filter(pk=event.community_id).exists()
+
+
+def notifications_for(event: Event) -> list[Notification]:
+    find = RECIPIENTS.get(event.verb)
+    if find is None:
+        return []
+    ids = {pk for pk in find(event) if pk and pk != event.actor_id}
+    recipients = User.objects.filter(pk__in=ids)
+    return [
+        Notification(
+            recipient=recipient,
+            event_id=event.pk,
+            verb=event.verb,
+            actor_id=event.actor_id,
+            community_id=event.community_id,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            payload=event.payload,
+            created_at=event.occurred_at,
+        )
+        for recipient in recipients
+        if _allowed(recipient, event)
+    ]
+
+
+def consume() -> int:
+    """Turn new events into notifications. Returns how many were made. Safe to replay."""
+    made = 0
+    for batch in events.pending(consumer=CONSUMER):
+        with transaction.atomic():
+            rows = [row for event in batch for row in notifications_for(event)]
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            events.advance(consumer=CONSUMER, last_event_id=batch[-1].id)
+        made += len(rows)
+    return made
