@@ -155,3 +155,80 @@ def personas(admin, project_lead, manager, member, animator, owner, outsider, gu
         "guest": guest,
         "deactivated": deactivated,
     }
+
+
+# ---------------------------------------------------------------- communities
+
+
+@pytest.fixture
+def other_guest(org) -> User:
+    """A partner guest of another community than the ones a test looks at."""
+    return make_person(
+        "other.guest@elsewhere.example", "Otto Other", Role.GUEST, company="Elsewhere GmbH"
+    )
+
+
+@pytest.fixture
+def former_member(org) -> User:
+    return make_person(
+        "former.member@exemple.fr",
+        "Fabien Formerly",
+        job_title="Analyst",
+        org_unit_id=org["team_b"].pk,
+    )
+
+
+def invite_and_accept(*, inviter: User, community, person: User) -> None:
+    from rucher.communities.services import invitation_accept, invitation_create
+
+    invitation, _token = invitation_create(
+        actor=inviter, community_id=community.pk, email=person.email
+    )
+    invitation_accept(actor=person, invitation_id=invitation.pk)
+
+
+@pytest.fixture
+def communities(personas, other_guest, former_member):
+    """One community per visibility, all with the same cast.
+
+    owner owns it; animator animates it; member is a member; guest is a partner guest of it;
+    former_member joined and left; outsider, other_guest and deactivated are strangers.
+    A fourth, "elsewhere", is where other_guest is a guest.
+    """
+    from rucher.communities.models import CommunityRole
+    from rucher.communities.services import (
+        community_create,
+        membership_leave,
+        membership_set_role,
+        organisation_settings_update,
+    )
+
+    admin, owner = personas["admin"], personas["owner"]
+    organisation_settings_update(actor=admin, community_creation="direct", guests_allowed=True)
+    made = {}
+    for visibility in ("open", "private", "secret"):
+        community = community_create(
+            actor=owner,
+            name=f"{visibility.title()} circle",
+            kind="profession",
+            visibility=visibility,
+            allows_guests=True,
+            description=f"The {visibility} community of the tests.",
+        )
+        for person in (personas["animator"], personas["member"], former_member):
+            invite_and_accept(inviter=owner, community=community, person=person)
+        membership_set_role(
+            actor=owner,
+            community_id=community.pk,
+            user_id=personas["animator"].pk,
+            role=CommunityRole.ANIMATOR,
+        )
+        invite_and_accept(inviter=owner, community=community, person=personas["guest"])
+        membership_leave(actor=former_member, community_id=community.pk)
+        made[visibility] = community
+    elsewhere = community_create(
+        actor=owner, name="Elsewhere", kind="project", visibility="private", allows_guests=True
+    )
+    invite_and_accept(inviter=owner, community=elsewhere, person=other_guest)
+    made["elsewhere"] = elsewhere
+    return made

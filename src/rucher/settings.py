@@ -88,6 +88,7 @@ CHANNEL_LAYERS = config.channel_layers(REDIS_URL)
 CACHES = config.caches(REDIS_URL)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EVENT_CONSUMERS_INLINE = TESTING
 EVENT_GAP_PATIENCE_SECONDS = (
     0 if TESTING else config.env_int("EVENT_GAP_PATIENCE_SECONDS", default=10)
 )

@@ -21,17 +21,22 @@ logger = logging.getLogger(__name__)
 # events commits (notifications, for example). Each keeps its own position, so the worker
 # (`rucher consume`) can always catch up whatever was missed here.
 _consumers: dict[str, Callable[[], int]] = {}
+_wake_up_verbs: set[str] = set()
 
 
-def register_consumer(name: str, run: Callable[[], int]) -> None:
+def register_consumer(name: str, run: Callable[[], int], *, verbs: set[str]) -> None:
+    """Run ``run`` after transactions that record one of ``verbs`` (it reads everything new)."""
     _consumers[name] = run
+    _wake_up_verbs.update(verbs)
 
 
-def run_consumers() -> None:
+def run_consumers(*, raise_errors: bool = False) -> None:
     for name, run in list(_consumers.items()):
         try:
             run()
         except Exception:  # one broken consumer must not break the request that wrote
+            if raise_errors:
+                raise
             logger.exception("Event consumer %s failed; it will catch up on its next run", name)
 
 
@@ -57,9 +62,7 @@ def record(
     occurred_at: datetime.datetime | None = None,
 ) -> Event:
     """Append one event. Call it inside the service's transaction so both land or neither."""
-    if _consumers:
-        _schedule_consumers()
-    return Event.objects.create(
+    event = Event.objects.create(
         occurred_at=occurred_at or timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         verb=verb,
@@ -68,6 +71,19 @@ def record(
         community_id=community_id,
         payload=payload or {},
     )
+    if verb in _wake_up_verbs:
+        _after_record()
+    return event
+
+
+def _after_record() -> None:
+    from django.conf import settings
+
+    if settings.EVENT_CONSUMERS_INLINE:
+        # Tests run inside a transaction that never commits: consume right away instead.
+        run_consumers(raise_errors=True)
+    else:
+        _schedule_consumers()
 
 
 # On PostgreSQL an id is taken when a transaction inserts, not when it commits, so a

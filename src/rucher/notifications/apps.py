@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from rucher.core import events
-        from rucher.notifications.consumer import CONSUMER, consume
+        from rucher.notifications.consumer import CONSUMER, RECIPIENTS, consume
 
-        events.register_consumer(CONSUMER, consume)
+        events.register_consumer(CONSUMER, consume, verbs=set(RECIPIENTS))
