@@ -147,6 +147,9 @@ ROWS: list[Row] = [
         logged_in(404),
         label="an unknown size",
     ),
+    # Notifications
+    Row("notifications:list", "GET", url("notifications:list"), logged_in(200)),
+    Row("notifications:mark_read", "POST", url("notifications:mark_read"), logged_in(302)),
     # API (session authentication; tokens are covered in tests/accounts/test_api.py)
     Row("api:openapi-json", "GET", url("api:openapi-json"), everyone(200)),
     Row("api:openapi-view", "GET", url("api:openapi-view"), everyone(200)),

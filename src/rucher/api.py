@@ -12,7 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from rucher.api_errors import error_body
-from rucher.core.errors import RucherError
+from rucher.core.errors import Forbidden, RucherError
 
 
 class BearerToken(HttpBearer):
@@ -35,6 +35,21 @@ class BrowserSession(APIKeyCookie):
     """The browser's session cookie; unsafe methods also need the CSRF token."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a logged-in session there is nothing to protect from CSRF: let the caller
+        # get the 401 they deserve instead of a confusing CSRF refusal.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            from django.utils.translation import gettext as _
+
+            raise Forbidden(
+                _("The CSRF token is missing or wrong: reload the page, or use an API token.")
+            ) from None
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 DEFAULT_CODES = {
@@ -50,3 +53,24 @@ def error_body(
             "fields": fields or {},
         }
     }
+
+
+class ApiErrorShapeMiddleware:
+    """Whatever answers an error under /api/ (Django's 404 in DEBUG, ninja's plain-text 405),
+    the client gets the one structured shape, with headers such as ``Allow`` kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            shaped = JsonResponse(error_body(response.status_code), status=response.status_code)
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

@@ -11,6 +11,8 @@ urlpatterns = [
     path("language", core_views.set_language, name="set_language"),
     path("accounts/", include("rucher.accounts.urls")),
     path("people/", include("rucher.accounts.directory_urls")),
+    path("communities/", include("rucher.communities.urls")),
+    path("notifications/", include("rucher.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
