@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rucher.communities",
     "rucher.notifications",
     "rucher.ops",
+    "rucher.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Rucher's benchmarks: ``python -m bench`` (``make bench``). See ``bench/run.py``."""

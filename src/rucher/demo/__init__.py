@@ -1,0 +1,1 @@
+"""The demo organisation (Groupe Hélios) and the ``rucher demo`` command."""

@@ -1,0 +1,767 @@
+"""A deterministic fictional company, Groupe Hélios, loaded through Rucher's services.
+
+Two steps keep it testable and fast:
+
+1. ``plan_organisation`` draws the whole organisation from a seeded ``random.Random`` (never the
+   global one): same seed, size and day, same plan. It touches no database.
+2. ``load_plan`` writes the plan with the account services, so the event log records every
+   person, unit, site and follow exactly as if an administrator had created them.
+
+``generate`` does both; the demo command and the benchmarks call it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+import unicodedata
+from bisect import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from rucher.accounts.models import OrgUnit, Role, User
+from rucher.accounts.services import (
+    org_unit_create,
+    person_follow,
+    site_create,
+    user_create,
+    user_deactivate,
+)
+from rucher.core.progress import SupportsWrite, reporter
+from rucher.demo import names
+from rucher.demo.names import Department, Division, SiteInfo, Term, Title, term
+from rucher.demo.personas import PERSONAS, Persona
+
+DEFAULT_PEOPLE = 300
+DEFAULT_SEED = 2024
+# Below this there is no room for ordinary employees next to the managers and the personas.
+MIN_PEOPLE = 30
+MAX_PEOPLE = 200_000
+
+TEAM_SIZE = 9  # average, lead included
+TEAMS_PER_DEPARTMENT = 3
+# Past this, large organisations grow wider teams lists rather than ever more departments.
+MAX_DEPARTMENTS = 60
+DEACTIVATED_SHARE = 0.02
+NEWCOMER_SHARE = 0.05
+NEWCOMER_DAYS = 60
+
+Kind = OrgUnit.Kind
+PERSONA_NAMES = frozenset(persona.display_name for persona in PERSONAS)
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded as asked; the message says what to do."""
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    name: str
+    kind: str
+    parent: int | None  # index in OrgPlan.units
+    code: str
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    email: str
+    display_name: str
+    role: str = Role.EMPLOYEE
+    language: str = ""
+    female: bool = False
+    unit: int | None = None  # index in OrgPlan.units
+    site: int | None = None  # index in OrgPlan.sites
+    manager: int | None = None  # index in OrgPlan.people, always an earlier one
+    job_title: str = ""
+    phone: str = ""
+    bio: str = ""
+    company: str = ""
+    skills: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    spoken: tuple[str, ...] = ()
+    joined_days_ago: int = 0
+    joined_minute: int = 0  # minutes after 08:30 on the day they joined
+    deactivate: bool = False
+    persona: str = ""
+
+
+@dataclass(frozen=True)
+class OrgPlan:
+    seed: int
+    today: datetime.date
+    sites: tuple[SiteInfo, ...]
+    units: tuple[UnitPlan, ...]
+    people: tuple[PersonPlan, ...]
+    follows: tuple[tuple[int, int], ...]  # (follower, followed) indexes in people
+
+    @property
+    def internal_count(self) -> int:
+        return sum(1 for person in self.people if person.role != Role.GUEST)
+
+
+@dataclass
+class _Team:
+    """Planning-time facts about a team that the stored unit does not carry."""
+
+    unit: int
+    department: Department
+    division: Division
+    site: int
+    members: list[int] = field(default_factory=list)
+
+
+def plan_organisation(
+    *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, today: datetime.date | None = None
+) -> OrgPlan:
+    """Draw the organisation. Pure: no database, no clock except ``today`` when not given."""
+    if not MIN_PEOPLE <= people <= MAX_PEOPLE:
+        raise DemoError(f"--people must be between {MIN_PEOPLE} and {MAX_PEOPLE}, not {people}.")
+    return _Planner(people=people, seed=seed, today=today or timezone.localdate()).plan()
+
+
+class _Planner:
+    def __init__(self, *, people: int, seed: int, today: datetime.date) -> None:
+        self.size = people
+        self.seed = seed
+        self.today = today
+        self.rng = random.Random(seed)
+        self.units: list[UnitPlan] = []
+        self.people: list[PersonPlan] = []
+        self.teams: list[_Team] = []
+        self.emails: set[str] = {p.email for p in PERSONAS}
+        self.site_cumulative = list(accumulate(site.weight for site in names.SITES))
+
+    # ---- structure
+
+    def plan(self) -> OrgPlan:
+        team_count = max(len(names.DIVISIONS), round(self.size / TEAM_SIZE))
+        department_count = min(
+            MAX_DEPARTMENTS,
+            team_count,
+            max(len(names.DIVISIONS), round(team_count / TEAMS_PER_DEPARTMENT)),
+        )
+        managers = 1 + len(names.DIVISIONS) + department_count + team_count
+        internal_personas = sum(1 for p in PERSONAS if p.role != Role.GUEST)
+        if managers + internal_personas > self.size:  # only reachable if the constants change
+            raise DemoError(f"{self.size} people are too few for {managers} managers.")
+        divisions, departments = self._plan_units(department_count)
+        self._plan_teams(team_count, departments)
+        self._plan_managers(divisions, departments)
+        self._plan_members(self.size - managers - internal_personas)
+        self._plan_departures()
+        self._plan_guests()
+        return OrgPlan(
+            seed=self.seed,
+            today=self.today,
+            sites=names.SITES,
+            units=tuple(self.units),
+            people=tuple(self.people),
+            follows=tuple(self._plan_follows()),
+        )
+
+    def _add_unit(self, name: str, kind: str, parent: int | None, code: str) -> int:
+        self.units.append(UnitPlan(name=name, kind=kind, parent=parent, code=code))
+        return len(self.units) - 1
+
+    def _plan_units(
+        self, department_count: int
+    ) -> tuple[list[int], list[tuple[int, Department, Division]]]:
+        company = self._add_unit(names.COMPANY_NAME, Kind.COMPANY, None, names.COMPANY_CODE)
+        divisions = [
+            self._add_unit(d.name, Kind.DIVISION, company, f"{names.COMPANY_CODE}-{d.code}")
+            for d in names.DIVISIONS
+        ]
+        # Departments go round the divisions so each grows evenly; once a division has used its
+        # vocabulary, regional variants follow ("Production Nord").
+        per_division = [
+            len(range(index, department_count, len(names.DIVISIONS)))
+            for index in range(len(names.DIVISIONS))
+        ]
+        departments: list[tuple[int, Department, Division]] = []
+        for index, division in enumerate(names.DIVISIONS):
+            for occurrence in range(per_division[index]):
+                vocabulary = division.departments[occurrence % len(division.departments)]
+                variant = occurrence // len(division.departments)
+                suffix = (
+                    names.DEPARTMENT_VARIANTS[variant]
+                    if variant < len(names.DEPARTMENT_VARIANTS)
+                    else f" {variant + 1}"
+                )
+                code = f"{names.COMPANY_CODE}-{division.code}-{vocabulary.code}"
+                unit = self._add_unit(
+                    vocabulary.name + suffix,
+                    Kind.DEPARTMENT,
+                    divisions[index],
+                    code + (str(variant + 1) if variant else ""),
+                )
+                departments.append((unit, vocabulary, division))
+        return divisions, departments
+
+    def _plan_teams(
+        self, team_count: int, departments: list[tuple[int, Department, Division]]
+    ) -> None:
+        used: dict[int, int] = defaultdict(int)
+        for index in range(team_count):
+            department_unit, vocabulary, division = departments[index % len(departments)]
+            occurrence = used[department_unit]
+            used[department_unit] += 1
+            site = self._site()
+            stem = vocabulary.teams[occurrence % len(vocabulary.teams)]
+            repeat = occurrence // len(vocabulary.teams)
+            name = term(stem, names.SITES[site].language) + (f" {repeat + 1}" if repeat else "")
+            parent_code = self.units[department_unit].code
+            unit = self._add_unit(
+                name, Kind.TEAM, department_unit, f"{parent_code}-{occurrence + 1:02d}"
+            )
+            self.teams.append(_Team(unit=unit, department=vocabulary, division=division, site=site))
+
+    def _site(self) -> int:
+        draw = self.rng.random() * self.site_cumulative[-1]
+        return bisect(self.site_cumulative, draw)
+
+    # ---- people
+
+    def _plan_managers(
+        self, divisions: list[int], departments: list[tuple[int, Department, Division]]
+    ) -> None:
+        """The chain CEO ← division heads ← department heads ← team leads, created top down."""
+        french_sites = [i for i, site in enumerate(names.SITES) if site.language == "fr"]
+        ceo = self._new_person(
+            language="fr",
+            site=french_sites[0],
+            unit=0,
+            manager=None,
+            title=names.CEO_TITLE,
+            skills=self._leader_skills(),
+            joined=self.rng.randint(4000, 7000),
+        )
+        joined = self.today - datetime.timedelta(days=self.people[ceo].joined_days_ago)
+        self.people[ceo] = replace(
+            self.people[ceo],
+            bio=f"À la tête du groupe depuis {joined.year}. Ma porte est ouverte : écrivez-moi !",
+        )
+        division_heads: dict[str, int] = {}
+        for unit, division in zip(divisions, names.DIVISIONS, strict=True):
+            division_heads[division.code] = self._new_person(
+                language="fr",
+                site=self.rng.choice(french_sites),
+                unit=unit,
+                manager=ceo,
+                title=division.head,
+                skills=self._leader_skills(),
+                joined=self.rng.randint(1500, 6000),
+            )
+        department_heads: dict[int, int] = {}
+        for unit, vocabulary, division in departments:
+            department_heads[unit] = self._new_person(
+                language="fr",
+                site=self.rng.choice(french_sites),
+                unit=unit,
+                manager=division_heads[division.code],
+                title=names.DEPARTMENT_HEAD,
+                title_suffix=self.units[unit].name,
+                skills=self._skills(vocabulary, manager=True),
+                joined=self.rng.randint(700, 5000),
+            )
+        for team in self.teams:
+            site = names.SITES[team.site]
+            team.members.append(
+                self._new_person(
+                    language=site.language,
+                    site=team.site,
+                    unit=team.unit,
+                    manager=department_heads[self.units[team.unit].parent or 0],
+                    title=names.TEAM_LEAD,
+                    title_suffix=self.units[team.unit].name,
+                    skills=self._skills(team.department, manager=True),
+                    joined=self.rng.randint(300, 4500),
+                )
+            )
+
+    def _plan_members(self, count: int) -> None:
+        # Every team gets someone before the rest is spread with uneven weights, so team sizes
+        # vary as in a real company without leaving a lead alone.
+        order = list(range(len(self.teams)))
+        self.rng.shuffle(order)
+        assignments = order[: min(count, len(order))]
+        cumulative = list(accumulate(self.rng.uniform(0.4, 1.6) for _ in self.teams))
+        for _ in range(count - len(assignments)):
+            assignments.append(bisect(cumulative, self.rng.random() * cumulative[-1]))
+        personas = {p.department: p for p in PERSONAS if p.role != Role.GUEST}
+        placed = {code: self._persona_team(code) for code in personas}
+        for code, persona in personas.items():
+            self._new_persona(persona, self.teams[placed[code]])
+        for team_index in assignments:
+            team = self.teams[team_index]
+            self._new_person(
+                language=self._member_language(team.site),
+                site=team.site if self.rng.random() < 0.9 else self._site(),
+                unit=team.unit,
+                manager=team.members[0],
+                title=self.rng.choice(team.department.titles),
+                skills=self._skills(team.department, manager=False),
+                joined=self._member_joined(),
+                team=team,
+            )
+
+    def _persona_team(self, department_code: str) -> int:
+        """The first team of the persona's department, else of its division, else the first."""
+        division_code = next(
+            d.code for d in names.DIVISIONS if any(x.code == department_code for x in d.departments)
+        )
+        for matches in (
+            lambda t: t.department.code == department_code,
+            lambda t: t.division.code == division_code,
+        ):
+            for index, team in enumerate(self.teams):
+                if matches(team):
+                    return index
+        return 0
+
+    def _new_persona(self, persona: Persona, team: _Team) -> None:
+        site = next(i for i, s in enumerate(names.SITES) if s.language == "fr")
+        first, last = persona.display_name.split(" ", 1)
+        self._new_person(
+            language="fr",
+            site=site,
+            unit=team.unit,
+            manager=team.members[0],
+            title=persona.job_title,
+            skills=self._skills(team.department, manager=False),
+            joined=self.rng.randint(400, 3000),
+            team=team,
+            persona=persona,
+            name=(first, last),
+        )
+
+    def _plan_departures(self) -> None:
+        """A few ordinary employees have left: never a manager, a persona or a newcomer."""
+        managers = {p.manager for p in self.people if p.manager is not None}
+        candidates = [
+            index
+            for index, person in enumerate(self.people)
+            if index not in managers
+            and not person.persona
+            and person.joined_days_ago > NEWCOMER_DAYS
+            and person.role == Role.EMPLOYEE
+        ]
+        count = min(len(candidates), max(1, round(len(candidates) * DEACTIVATED_SHARE)))
+        for index in self.rng.sample(candidates, count):
+            self.people[index] = replace(self.people[index], deactivate=True)
+
+    def _plan_guests(self) -> None:
+        guest = next(p for p in PERSONAS if p.role == Role.GUEST)
+        for number, partner in enumerate(names.PARTNERS):
+            language = partner.language
+            if number == 0:
+                first, last = guest.display_name.split(" ", 1)
+                female, email, job = guest.female, guest.email, guest.job_title
+            else:
+                female = self.rng.random() < 0.5
+                first, last = self._name(language, female)
+                email = self._email(first, last, partner.domain)
+                job = partner.title.for_person(language=language, female=female)
+            self.people.append(
+                PersonPlan(
+                    email=email,
+                    display_name=f"{first} {last}",
+                    role=Role.GUEST,
+                    language="" if number == 0 else language,
+                    female=female,
+                    job_title=job,
+                    company=partner.company,
+                    spoken=(language, "fr" if language == "en" else "en"),
+                    joined_days_ago=self.rng.randint(10, 200),
+                    joined_minute=self.rng.randint(0, 540),
+                    persona=guest.key if number == 0 else "",
+                )
+            )
+
+    def _new_person(
+        self,
+        *,
+        language: str,
+        site: int,
+        unit: int,
+        manager: int | None,
+        title: Title | str,
+        skills: tuple[Term, ...],
+        joined: int,
+        title_suffix: str = "",
+        team: _Team | None = None,
+        persona: Persona | None = None,
+        name: tuple[str, str] | None = None,
+    ) -> int:
+        rng = self.rng
+        female = persona.female if persona else rng.random() < 0.5
+        first, last = name or self._name(language, female)
+        email = persona.email if persona else self._email(first, last, names.EMAIL_DOMAIN)
+        job = (
+            title if isinstance(title, str) else title.for_person(language=language, female=female)
+        )
+        if title_suffix:
+            job = f"{job} {title_suffix}" if language == "fr" else f"{job}, {title_suffix}"
+        skill_names = tuple(term(s, language) for s in skills)
+        interests = self._interests(language)
+        site_info = names.SITES[site]
+        joined_on = self.today - datetime.timedelta(days=joined)
+        person = PersonPlan(
+            email=email,
+            display_name=f"{first} {last}",
+            role=persona.role if persona else Role.EMPLOYEE,
+            # Personas follow the browser's language so a visitor sees the demo in theirs.
+            language="" if persona else (language if rng.random() < 0.9 else ""),
+            female=female,
+            unit=unit,
+            site=site,
+            manager=manager,
+            job_title=job,
+            phone=self._phone(site_info) if persona or rng.random() < 0.8 else "",
+            skills=skill_names,
+            interests=interests,
+            spoken=self._spoken(language),
+            joined_days_ago=joined,
+            joined_minute=rng.randint(0, 540),
+            persona=persona.key if persona else "",
+        )
+        if persona or rng.random() < 0.7:
+            person = replace(
+                person,
+                bio=self._bio(
+                    person,
+                    language=language,
+                    unit=self.units[unit].name,
+                    city=site_info.city,
+                    year=joined_on.year,
+                ),
+            )
+        self.people.append(person)
+        index = len(self.people) - 1
+        if team is not None:
+            team.members.append(index)
+        return index
+
+    # ---- attributes
+
+    def _name(self, language: str, female: bool) -> tuple[str, str]:
+        if language == "fr":
+            firsts, lasts = (
+                (names.FRENCH_FEMALE if female else names.FRENCH_MALE),
+                names.FRENCH_LAST,
+            )
+        else:
+            firsts = names.ENGLISH_FEMALE if female else names.ENGLISH_MALE
+            lasts = names.ENGLISH_LAST
+        while True:
+            first, last = self.rng.choice(firsts), self.rng.choice(lasts)
+            # A namesake of a persona would make "log in as Léa Moreau" ambiguous in searches.
+            if f"{first} {last}" not in PERSONA_NAMES:
+                return first, last
+
+    def _email(self, first: str, last: str, domain: str) -> str:
+        stem = f"{_ascii_slug(first)}.{_ascii_slug(last)}"
+        email, number = f"{stem}@{domain}", 1
+        while email in self.emails:  # namesakes get a number, as mail systems do
+            number += 1
+            email = f"{stem}{number}@{domain}"
+        self.emails.add(email)
+        return email
+
+    def _member_language(self, site: int) -> str:
+        # Expatriates: some English speakers in France, some French speakers in London.
+        home = names.SITES[site].language
+        if self.rng.random() < (0.08 if home == "fr" else 0.12):
+            return "en" if home == "fr" else "fr"
+        return home
+
+    def _member_joined(self) -> int:
+        if self.rng.random() < NEWCOMER_SHARE:
+            return self.rng.randint(0, NEWCOMER_DAYS - 1)
+        return min(NEWCOMER_DAYS + int(self.rng.expovariate(1 / 1300)), 9000)
+
+    def _skills(self, department: Department, *, manager: bool) -> tuple[Term, ...]:
+        rng = self.rng
+        chosen = _weighted_sample(rng, department.skills, rng.randint(2, 4))
+        chosen += _weighted_sample(rng, names.CROSS_SKILLS, rng.choice((0, 0, 1, 1, 2)))
+        if manager:
+            chosen.append(("Management", "People management"))
+        if not manager and rng.random() < 0.05:
+            return ()  # some people never fill in their skills
+        return tuple(dict.fromkeys(chosen))
+
+    def _leader_skills(self) -> tuple[Term, ...]:
+        extra = _weighted_sample(self.rng, names.CROSS_SKILLS, 2)
+        base: list[Term] = [
+            ("Stratégie", "Strategy"),
+            "Leadership",
+            ("Management", "People management"),
+        ]
+        return tuple(dict.fromkeys(extra + base))
+
+    def _interests(self, language: str) -> tuple[str, ...]:
+        if self.rng.random() < 0.15:
+            return ()
+        picked = _weighted_sample(self.rng, names.INTERESTS, self.rng.randint(1, 4))
+        return tuple(term(interest, language) for interest in picked)
+
+    def _spoken(self, language: str) -> tuple[str, ...]:
+        rng = self.rng
+        codes = [language]
+        other = "en" if language == "fr" else "fr"
+        if rng.random() < (0.75 if language == "fr" else 0.35):
+            codes.append(other)
+        if rng.random() < 0.2:
+            codes.append(rng.choice(names.SPOKEN_EXTRA))
+        return tuple(dict.fromkeys(codes))
+
+    def _phone(self, site: SiteInfo) -> str:
+        a, b = self.rng.randint(0, 99), self.rng.randint(0, 99)
+        if site.country == "GB":
+            return site.landline.format(a=a % 10, b=b)
+        pattern = names.FRENCH_MOBILE if self.rng.random() < 0.3 else site.landline
+        return pattern.format(a=a, b=b)
+
+    def _bio(self, person: PersonPlan, *, language: str, unit: str, city: str, year: int) -> str:
+        rng = self.rng
+        skills = person.skills or ("Excel",)
+        interests = person.interests or (("Lecture",) if language == "fr" else ("Reading",))
+        interest = rng.choice(interests)
+        lower = interest[0].lower() + interest[1:]
+        values = {
+            "title": person.job_title,
+            "year": year,
+            "unit": unit,
+            "city": city,
+            "skill": skills[0],
+            "skill2": skills[-1] if len(skills) > 1 else rng.choice(("Excel", "SQL")),
+            "interest_l": lower,
+            "de_interest": f"d'{lower}" if lower[0] in "aeiouyhéèêâàîô" else f"de {lower}",
+            "e": "e" if person.female else "",
+        }
+        templates = names.BIOS_FR if language == "fr" else names.BIOS_EN
+        return rng.choice(templates).format(**values)
+
+    # ---- follows
+
+    def _plan_follows(self) -> list[tuple[int, int]]:
+        """Who follows whom: mostly one's manager and teammates, sometimes a skill peer."""
+        rng = self.rng
+        teams = {team.unit: team.members for team in self.teams}
+        by_skill: dict[str, list[int]] = defaultdict(list)
+        for index, person in enumerate(self.people):
+            if person.role != Role.GUEST:
+                for skill in person.skills:
+                    by_skill[skill].append(index)
+        follows: dict[tuple[int, int], None] = {}
+        for index, person in enumerate(self.people):
+            # Guests cannot see employees, and people who left stopped following anyone.
+            if person.role == Role.GUEST or person.deactivate:
+                continue
+            keen = person.persona in ("employee", "animator")
+            wanted: list[int] = []
+            if person.manager is not None and (keen or rng.random() < 0.5):
+                wanted.append(person.manager)
+            teammates = teams.get(person.unit, []) if person.unit is not None else []
+            if teammates:
+                wanted += rng.sample(
+                    teammates, min(len(teammates), 6 if keen else rng.randint(0, 3))
+                )
+            for _ in range(4 if keen else (1 if rng.random() < 0.35 else 0)):
+                if person.skills:
+                    wanted.append(rng.choice(by_skill[rng.choice(person.skills)]))
+            for target in wanted:
+                if target != index and self.people[target].role != Role.GUEST:
+                    follows[(index, target)] = None
+        return list(follows)
+
+
+def _weighted_sample[T](rng: random.Random, items: tuple[T, ...], count: int) -> list[T]:
+    """``count`` distinct items, the first ones of ``items`` being the most likely (1/rank)."""
+    pool = list(items)
+    weights = [1 / (rank + 1) for rank in range(len(pool))]
+    chosen: list[T] = []
+    for _ in range(min(count, len(pool))):
+        index = rng.choices(range(len(pool)), weights=weights)[0]
+        chosen.append(pool.pop(index))
+        weights.pop(index)
+    return chosen
+
+
+def _ascii_slug(text: str) -> str:
+    """'Lévêque' -> 'leveque', 'Le Gall' -> 'le-gall', "N'Diaye" -> 'ndiaye'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(folded.lower().replace("'", "").split())
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    seed: int
+    people: int  # internal people, deactivated included
+    guests: int
+    deactivated: int
+    org_units: int
+    sites: int
+    follows: int
+    events: int
+    seconds: float  # the whole load
+    people_seconds: float  # creating the people, the bulk of the load
+    follows_seconds: float
+
+    @property
+    def people_per_second(self) -> float:
+        created = self.people + self.guests
+        return created / self.people_seconds if self.people_seconds else 0.0
+
+
+def generate(
+    *,
+    people: int = DEFAULT_PEOPLE,
+    seed: int = DEFAULT_SEED,
+    progress: SupportsWrite | None = None,
+) -> DemoSummary:
+    """Plan and load the demo organisation into an empty database.
+
+    ``progress`` is a stream (``sys.stderr``, a command's ``self.stderr``) to report progress
+    on, or None for silence.
+    """
+    return load_plan(plan_organisation(people=people, seed=seed), progress=progress)
+
+
+def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSummary:
+    """Write the plan through the services, all or nothing."""
+    from rucher.core.models import Event
+
+    started = time.perf_counter()
+    first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # One transaction: a load interrupted half-way leaves an empty database, which the next
+    # ``demo load`` can fill, rather than half an organisation that ``--if-empty`` would keep.
+    # It is also what makes SQLite fast here: one commit instead of one per person.
+    with transaction.atomic():
+        existing = User.objects.count()
+        if existing:
+            raise DemoError(
+                f"The database already holds {existing} people; the demo only loads into an "
+                "empty database. Use a fresh data folder (RUCHER_DATA_DIR) or database."
+            )
+        site_ids = [
+            site_create(actor=None, name=s.name, city=s.city, country=s.country).pk
+            for s in plan.sites
+        ]
+        unit_ids: list[int] = []
+        for unit in plan.units:
+            parent = unit_ids[unit.parent] if unit.parent is not None else None
+            created = org_unit_create(
+                actor=None, name=unit.name, kind=unit.kind, parent_id=parent, code=unit.code
+            )
+            unit_ids.append(created.pk)
+        phase = time.perf_counter()
+        users = _load_people(plan, site_ids, unit_ids, progress)
+        people_seconds = time.perf_counter() - phase
+        phase = time.perf_counter()
+        follows = _load_follows(plan, users, progress)
+        follows_seconds = time.perf_counter() - phase
+        for person, user in zip(plan.people, users, strict=True):
+            if person.deactivate:
+                user_deactivate(actor=None, person_id=user.pk)
+        _backdate_joining(plan, users)
+    events = Event.objects.filter(id__gt=first_event).count()
+    return DemoSummary(
+        seed=plan.seed,
+        people=plan.internal_count,
+        guests=len(plan.people) - plan.internal_count,
+        deactivated=sum(1 for p in plan.people if p.deactivate),
+        org_units=len(plan.units),
+        sites=len(plan.sites),
+        follows=follows,
+        events=events,
+        seconds=time.perf_counter() - started,
+        people_seconds=people_seconds,
+        follows_seconds=follows_seconds,
+    )
+
+
+def _load_people(
+    plan: OrgPlan, site_ids: list[int], unit_ids: list[int], progress: SupportsWrite | None
+) -> list[User]:
+    # Hashing once: argon2 is deliberately slow (~50 ms), which would make 10 000 people take
+    # minutes. Every demo account gets the same salted hash of the shared demo password.
+    password_hash = make_password(names.DEMO_PASSWORD)
+    users: list[User] = []
+    with reporter(len(plan.people), "people", progress) as bar:
+        for person in plan.people:
+            users.append(
+                user_create(
+                    actor=None,
+                    email=person.email,
+                    display_name=person.display_name,
+                    password_hash=password_hash,
+                    role=person.role,
+                    language=person.language,
+                    profile=_profile_changes(person, site_ids, unit_ids, users),
+                    occurred_at=_joined_at(plan, person),
+                )
+            )
+            bar.advance()
+    return users
+
+
+def _profile_changes(
+    person: PersonPlan, site_ids: list[int], unit_ids: list[int], users: list[User]
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        "job_title": person.job_title,
+        "phone": person.phone,
+        "bio": person.bio,
+        "company": person.company,
+        "languages": list(person.spoken),
+        "skills": list(person.skills),
+        "interests": list(person.interests),
+    }
+    if person.unit is not None:
+        changes["org_unit_id"] = unit_ids[person.unit]
+    if person.site is not None:
+        changes["site_id"] = site_ids[person.site]
+    if person.manager is not None:
+        changes["manager_id"] = users[person.manager].pk
+    return {key: value for key, value in changes.items() if value not in ("", [], None)}
+
+
+def _load_follows(plan: OrgPlan, users: list[User], progress: SupportsWrite | None) -> int:
+    with reporter(len(plan.follows), "follows", progress) as bar:
+        for follower, followed in plan.follows:
+            person_follow(actor=users[follower], person_id=users[followed].pk)
+            bar.advance()
+    return len(plan.follows)
+
+
+def _joined_at(plan: OrgPlan, person: PersonPlan) -> datetime.datetime:
+    day = plan.today - datetime.timedelta(days=person.joined_days_ago)
+    start = datetime.datetime.combine(day, datetime.time(8, 30), timezone.get_current_timezone())
+    return min(start + datetime.timedelta(minutes=person.joined_minute), timezone.now())
+
+
+def _backdate_joining(plan: OrgPlan, users: list[User]) -> None:
+    """Give people their join date from the plan.
+
+    ``user_create`` records the backdated ``user.created`` event (``occurred_at``) but always
+    stamps ``date_joined`` with the current time (``auto_now_add``), and no service sets it.
+    Without this, all 300 people would be "newcomers" and join-date statistics meaningless.
+    This single bulk update is the one write outside the services; it changes no state that
+    the event log describes differently (the events already carry these dates).
+    """
+    for person, user in zip(plan.people, users, strict=True):
+        user.date_joined = _joined_at(plan, person)
+    User.objects.bulk_update(users, ["date_joined"], batch_size=500)
