@@ -21,7 +21,7 @@ class EmailBackend(ModelBackend):
         email = (username or kwargs.get("email") or "").strip()
         if not email or password is None:
             return None
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email=email.lower()).first()
         if user is None:
             # Same cost whether or not the address exists, so timing does not reveal accounts.
             User().set_password(password)

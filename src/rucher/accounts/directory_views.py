@@ -59,19 +59,21 @@ def people_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
-    context = {
+    context: dict[str, object] = {
         "page": page,
         "filters": filters,
         "query_string": query_without_page.urlencode(),
-        "org_units": selectors.org_unit_options(),
-        "sites": selectors.site_options(),
-        "skills": selectors.popular_skills(),
-        "languages": SPOKEN_LANGUAGES,
     }
-    template = "directory/list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
-        template = "directory/list.html#results"
-    return render(request, template, context)
+        # The filter options are already on the page: the fragment only redraws results.
+        return render(request, "directory/list.html#results", context)
+    context.update(
+        org_units=selectors.org_unit_options(),
+        sites=selectors.site_options(),
+        skills=selectors.popular_skills(),
+        languages=SPOKEN_LANGUAGES,
+    )
+    return render(request, "directory/list.html", context)
 
 
 @login_required

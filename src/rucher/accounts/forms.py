@@ -17,7 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rucher.accounts.languages import SPOKEN_LANGUAGES
-from rucher.accounts.models import OrgUnit, Site, User
+from rucher.accounts.models import Site, User
+from rucher.accounts.selectors import org_unit_options
 from rucher.accounts.services import set_password
 
 LOGIN_ATTEMPTS_LIMIT = 10
@@ -130,7 +131,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.order_by("path")
+        units = org_unit_options()
         self.fields["org_unit_id"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (unit.pk, "— " * unit.depth + unit.name) for unit in units
         ]

@@ -40,7 +40,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get_queryset().visible_to(viewer)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username or "")
+        return self.get(email=(username or "").strip().lower())
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         from rucher.accounts.services import user_create

@@ -135,7 +135,17 @@ def suggested_people(*, viewer: User) -> QuerySet[User]:
 
 
 def org_unit_options() -> list[OrgUnit]:
-    return list(OrgUnit.objects.order_by("path"))
+    """Every org unit in tree order, siblings by name (for pickers and filters)."""
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in OrgUnit.objects.order_by("name", "id"):
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[OrgUnit] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(reversed(children.get(unit.pk, [])))
+    return ordered
 
 
 def site_options() -> list[Site]:

@@ -49,8 +49,9 @@ def _normalise_email(email: str) -> str:
             _("Enter a valid e-mail address."),
             fields={"email": [_("Enter a valid e-mail address.")]},
         ) from None
-    local, _at, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    # Stored lower-case so that look-ups are exact matches on the unique index: mail
+    # systems treat addresses case-insensitively in practice, and people type them so.
+    return email.lower()
 
 
 @transaction.atomic
@@ -77,7 +78,7 @@ def user_create(
     display_name = " ".join((display_name or "").split()) or email.split("@")[0]
     if role not in Role.values:
         raise Invalid(_("Unknown role."), fields={"role": [_("Unknown role.")]})
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email=email).exists():
         message = _("Someone already uses this e-mail address.")
         raise Conflict(message, fields={"email": [message]})
     user = User(email=email, display_name=display_name[:120], role=role, language=language)

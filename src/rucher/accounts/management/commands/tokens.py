@@ -50,7 +50,7 @@ class Command(BaseCommand):
             self._revoke(user, token_id=options["token_id"])
 
     def _person(self, email: str) -> User:
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = User.objects.filter(email=email.strip().lower()).first()
         if user is None:
             raise CommandError(_("No one has the e-mail address %s.") % email)
         return user
