@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
     "channels",
+    "ninja",
     "rucher.core",
     "rucher.accounts",
     "rucher.communities",
@@ -88,6 +89,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = config.env_str("REDIS_URL", default="")
 CHANNEL_LAYERS = config.channel_layers(REDIS_URL)
 CACHES = config.caches(REDIS_URL)
+if TESTING:
+    # Test runs may share one Redis: counters such as failed log-ins must not leak between them.
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = f"rucher-test-{uuid.uuid4().hex}"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EVENT_CONSUMERS_INLINE = TESTING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from PIL import Image
@@ -286,3 +287,13 @@ def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["database"]["ok"] is True
+
+
+def test_same_as_my_browser_forgets_the_footer_choice(logged, member):
+    client = logged(member)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    client.post(reverse("accounts:settings"), {"action": "language", "language": ""})
+    assert not client.cookies[settings.LANGUAGE_COOKIE_NAME].value
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in content

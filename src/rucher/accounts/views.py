@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -163,11 +164,23 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         if action == "language":
             language_form = LanguagePreferenceForm(request.POST)
             if language_form.is_valid():
-                services.user_set_language(
-                    actor=user, language=language_form.cleaned_data["language"]
-                )
+                language = language_form.cleaned_data["language"]
+                services.user_set_language(actor=user, language=language)
                 messages.success(request, _("Your language preference has been saved."))
-                return redirect("accounts:settings")
+                response = redirect("accounts:settings")
+                # The footer's switch leaves a cookie that would outrank the browser: a
+                # preference for "same as my browser" must remove it.
+                if language:
+                    response.set_cookie(
+                        settings.LANGUAGE_COOKIE_NAME,
+                        language,
+                        max_age=365 * 24 * 3600,
+                        samesite="Lax",
+                        secure=settings.LANGUAGE_COOKIE_SECURE,
+                    )
+                else:
+                    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+                return response
             status = 400
         elif action == "create_token":
             token_form = TokenForm(request.POST)

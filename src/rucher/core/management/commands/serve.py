@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=int(os.environ.get("WEB_CONCURRENCY", "1")),
-            help="Number of processes (needs PostgreSQL and REDIS_URL when above 1).",
+            help="Number of processes; above 1 needs REDIS_URL (and PostgreSQL is advised).",
         )
         parser.add_argument("--reload", action="store_true", help="Restart on code changes.")
 
@@ -47,4 +47,5 @@ class Command(BaseCommand):
             if hasattr(settings, "USE_X_FORWARDED_HOST")
             else False,
             log_level="info",
+            lifespan="off",
         )
