@@ -115,9 +115,11 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from rucher.accounts.api import router as accounts_router
+    from rucher.communities.api import router as communities_router
     from rucher.ops.api import router as ops_router
 
     api.add_router("", accounts_router)
+    api.add_router("", communities_router)
     api.add_router("", ops_router)
 
 

@@ -23,12 +23,10 @@ from rucher.accounts.policy import access_person, can_browse_directory, can_see_
 from rucher.accounts.schemas import (
     CompletenessOut,
     DirectoryQuery,
-    ErrorOut,
     FollowOut,
     LanguageOut,
     MeIn,
     MeOut,
-    ObjectId,
     OrgChartOut,
     OrgUnitDetailOut,
     OrgUnitOut,
@@ -52,6 +50,8 @@ from rucher.accounts.services import (
     token_revoke,
     user_set_language,
 )
+from rucher.api_schemas import ObjectId
+from rucher.api_schemas import errors as _errors
 from rucher.core.errors import Forbidden, Invalid, NotFound
 from rucher.core.models import Tag
 from rucher.core.pagination import PageParams, paginate
@@ -59,11 +59,6 @@ from rucher.core.pagination import PageParams, paginate
 router = Router(tags=["people"])
 
 PERSON_ORDERING = ("display_name",)
-
-
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """Error answers to document; 401 applies to every endpoint here."""
-    return dict.fromkeys((401, *statuses), ErrorOut)
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -116,7 +111,11 @@ def _card_fields(person: User, viewer: User) -> dict[str, Any]:
     }
 
 
-def _card(person: User, viewer: User) -> PersonCardOut:
+def person_card(person: User, viewer: User) -> PersonCardOut:
+    """A person as lists show them, with what ``viewer`` may see; other routers use it too.
+
+    Load the person with ``profile``, ``profile__org_unit``, ``profile__site`` and the
+    ``profile__skills`` prefetched, or each card costs queries."""
     return PersonCardOut(**_card_fields(person, viewer))
 
 
@@ -271,7 +270,7 @@ def people_search(
         ),
     )
     result = paginate(people, params=page, ordering=PERSON_ORDERING)
-    return result.map(lambda person: _card(person, viewer)).as_dict()
+    return result.map(lambda person: person_card(person, viewer)).as_dict()
 
 
 @router.get(
@@ -296,9 +295,9 @@ def people_org_chart(request: HttpRequest, person_id: ObjectId) -> OrgChartOut:
     person = access_person(viewer=viewer, person_id=person_id)
     managers, reports = selectors.org_chart(viewer=viewer, person=person)
     return OrgChartOut(
-        person=_card(person, viewer),
-        managers=[_card(manager, viewer) for manager in managers],
-        reports=[_card(report, viewer) for report in reports],
+        person=person_card(person, viewer),
+        managers=[person_card(manager, viewer) for manager in managers],
+        reports=[person_card(report, viewer) for report in reports],
     )
 
 
@@ -315,7 +314,7 @@ def people_followers(
     person = access_person(viewer=viewer, person_id=person_id)
     people = selectors.followers_of(viewer=viewer, person=person)
     result = paginate(people, params=page, ordering=PERSON_ORDERING)
-    return result.map(lambda follower: _card(follower, viewer)).as_dict()
+    return result.map(lambda follower: person_card(follower, viewer)).as_dict()
 
 
 @router.get(
@@ -331,7 +330,7 @@ def people_following(
     person = access_person(viewer=viewer, person_id=person_id)
     people = selectors.following_of(viewer=viewer, person=person)
     result = paginate(people, params=page, ordering=PERSON_ORDERING)
-    return result.map(lambda followed: _card(followed, viewer)).as_dict()
+    return result.map(lambda followed: person_card(followed, viewer)).as_dict()
 
 
 @router.put(

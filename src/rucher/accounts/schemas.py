@@ -8,43 +8,20 @@ sees one stable shape.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from rucher.accounts.models import OrgUnit, Role
+from rucher.api_schemas import InputSchema, ObjectId
 from rucher.core.pagination import Page
 
-# Primary keys are 64-bit integers; a larger number is refused as invalid input rather than
-# reaching the database driver, which cannot represent it.
-MAX_ID = 2**63 - 1
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Ids, strict input and the error body are shared by every router: see rucher.api_schemas.
 # Choices are inlined as enums (not named components): names such as "Role" or "Kind" would
 # clash with other apps' choices in the one OpenAPI document.
 
 # An upper bound for lists sent in a request (skills, languages): generous for a person,
 # small enough that one request cannot create thousands of tags.
 MAX_LIST_ITEMS = 50
-
-
-class ErrorDetail(Schema):
-    code: str = Field(description="Stable machine-readable code, such as `not_found`.")
-    message: str = Field(description="A sentence for people, in the caller's language.")
-    fields: dict[str, list[str]] = Field(
-        description="For invalid input: the problems of each field, by field name."
-    )
-
-
-class ErrorOut(Schema):
-    """The body of every error answer."""
-
-    error: ErrorDetail
-
-
-class InputSchema(Schema):
-    # A misspelt field name is an error the client should hear about, not a silent no-op.
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---------------------------------------------------------------- small references

@@ -180,3 +180,56 @@ def guests(*, viewer: User) -> QuerySet[Membership]:
         .select_related("user", "user__profile", "community")
         .order_by("user__display_name", "community__name")
     )
+
+
+# ---------------------------------------------------------------- read helpers of the pages
+
+
+def managers_of(*, community: Community) -> QuerySet[Membership]:
+    """Owners and animators in force, owners first: shown on the card of any visible community."""
+    from rucher.communities.models import MANAGING_ROLES
+
+    return (
+        Membership.objects.current()
+        .filter(community=community, role__in=MANAGING_ROLES, user__is_active=True)
+        .select_related("user", "user__profile")
+        .order_by("-role", "user__display_name", "user_id")  # descending: "owner", "animator"
+    )
+
+
+def member_count(*, community: Community) -> int:
+    return Membership.objects.current().filter(community=community, user__is_active=True).count()
+
+
+def my_invitation_to(*, viewer: User, community: Community) -> Invitation | None:
+    return my_invitations(viewer=viewer).filter(community=community).first()
+
+
+def sees_secret_communities(viewer: User) -> bool:
+    """Whether offering a "secret" filter reveals nothing: administrators, or members of one."""
+    from rucher.communities.models import Visibility
+
+    if viewer.is_admin:
+        return True
+    return Community.objects.visible_to(viewer).filter(visibility=Visibility.SECRET).exists()
+
+
+def guest_people(*, viewer: User) -> QuerySet[User]:
+    """Every partner guest account with its guest memberships, for administrators."""
+    from rucher.accounts.models import Role
+
+    if not (viewer.is_active and viewer.is_admin):
+        return User.objects.none()
+    memberships = (
+        Membership.objects.filter(role=CommunityRole.GUEST)
+        .select_related("community")
+        .order_by("community__name", "community_id")
+    )
+    return (
+        User.objects.filter(role=Role.GUEST)
+        .select_related("profile")
+        .prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="guest_memberships")
+        )
+        .order_by("-is_active", "display_name", "id")
+    )

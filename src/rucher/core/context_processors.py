@@ -3,4 +3,10 @@ from django.http import HttpRequest
 
 
 def rucher(request: HttpRequest) -> dict[str, object]:
-    return {"DEMO_MODE": settings.DEMO_MODE, "LANGUAGES": settings.LANGUAGES}
+    match = getattr(request, "resolver_match", None)  # None on a 404
+    section = (match.namespace or match.url_name or "") if match else ""
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "LANGUAGES": settings.LANGUAGES,
+        "nav_section": section,
+    }
