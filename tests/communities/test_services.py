@@ -225,3 +225,54 @@ def test_notifications_are_not_made_twice_on_replay(communities, outsider, anima
     events.reset(consumer=CONSUMER)
     consume()
     assert Notification.objects.count() == before
+
+
+def test_a_partner_invitation_is_e_mailed_with_its_link(communities, owner, mailoutbox):
+    invitation, token = services.invitation_create(
+        actor=owner,
+        community_id=communities["private"].pk,
+        email="Nina@ACME.example",
+        message="Welcome aboard!",
+    )
+    assert invitation.email == "nina@acme.example"
+    sent = [message for message in mailoutbox if message.to == ["nina@acme.example"]]
+    assert len(sent) == 1
+    message = sent[0]
+    assert message.to == ["nina@acme.example"]
+    assert "Private circle" in message.subject
+    assert f"/communities/join/{token}/" in message.body
+    assert "Welcome aboard!" in message.body
+    assert "partner guest" in message.body
+
+
+def test_texts_that_are_too_long_are_refused_not_cut(communities, animator, outsider):
+    request = services.join_request_create(actor=outsider, community_id=communities["private"].pk)
+    with pytest.raises(Invalid) as error:
+        services.join_request_decide(
+            actor=animator, request_id=request.pk, accept=False, reply="x" * 2001
+        )
+    assert "reply" in error.value.fields
+
+
+def test_a_deactivated_owner_does_not_count_as_an_owner(communities, owner, member, admin):
+    from rucher.accounts.services import user_deactivate
+
+    community = communities["open"]
+    services.membership_set_role(
+        actor=owner, community_id=community.pk, user_id=member.pk, role="owner"
+    )
+    user_deactivate(actor=admin, person_id=owner.pk)
+    with pytest.raises(Conflict):
+        services.membership_leave(actor=member, community_id=community.pk)
+
+
+def test_an_e_mailed_invitation_makes_a_secret_community_visible_to_its_new_account(
+    communities, owner, admin
+):
+    from tests.conftest import make_person
+
+    services.invitation_create(
+        actor=owner, community_id=communities["secret"].pk, email="late.comer@exemple.fr"
+    )
+    late = make_person("late.comer@exemple.fr", "Late Comer")
+    assert communities["secret"] in set(Community.objects.visible_to(late))

@@ -39,8 +39,11 @@ def current_community_ids(user: User) -> QuerySet:
 def _invited_community_ids(user: User) -> QuerySet:
     from rucher.communities.models import Invitation, InvitationStatus
 
+    # By account, or by address for an invitation sent before the account existed.
     return Invitation.objects.filter(
-        invitee_id=user.pk, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+        Q(invitee_id=user.pk) | Q(email=user.email),
+        status=InvitationStatus.PENDING,
+        expires_at__gt=timezone.now(),
     ).values("community_id")
 
 
@@ -79,9 +82,7 @@ def access_community(
 
     lookup = {"pk": community_id} if community_id is not None else {"slug": slug}
     try:
-        return (
-            Community.objects.visible_to(user).select_related("kind").get(**lookup)
-        )
+        return Community.objects.visible_to(user).select_related("kind").get(**lookup)
     except (Community.DoesNotExist, ValueError, TypeError):
         raise NotFound("community") from None
 

@@ -58,7 +58,9 @@ def community_directory(*, viewer: User, filters: CommunityFilters) -> QuerySet[
 
 def with_listing_data(communities: QuerySet[Community], viewer: User) -> QuerySet[Community]:
     now = timezone.now()
-    current = Q(memberships__expires_at__isnull=True) | Q(memberships__expires_at__gt=now)
+    current = (Q(memberships__expires_at__isnull=True) | Q(memberships__expires_at__gt=now)) & Q(
+        memberships__user__is_active=True
+    )
     return (
         communities.select_related("kind")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
@@ -128,7 +130,7 @@ def my_pending_request(*, viewer: User, community: Community) -> JoinRequest | N
 def my_invitations(*, viewer: User) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(
-            Q(invitee_id=viewer.pk) | Q(email__iexact=viewer.email),
+            Q(invitee_id=viewer.pk) | Q(email=viewer.email),
             status=InvitationStatus.PENDING,
             expires_at__gt=timezone.now(),
         )

@@ -37,6 +37,7 @@ from rucher.core import events
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.models import OrganisationSettings
 from rucher.core.tags import split_tag_input, tags_for
+from rucher.core.transactions import after_commit
 
 INVITATION_VALID_DAYS = 30
 NAME_MAX = 100
@@ -45,6 +46,14 @@ CHECKLIST_ITEMS = ("charter_written", "welcome_posted", "first_members_invited",
 
 def _field_error(field: str, message: str) -> Invalid:
     return Invalid(message, fields={field: [message]})
+
+
+def _text(field: str, value: str | None, limit: int) -> str:
+    """Trimmed text, refused (never cut) when longer than ``limit``."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise _field_error(field, _("At most %d characters.") % limit)
+    return text
 
 
 def _record(
@@ -75,7 +84,13 @@ def _clean_name(name: str) -> str:
     return name
 
 
+# Fixed addresses of the community pages: a community named "New" must not hide /communities/new/.
+RESERVED_SLUGS = frozenset({"new", "requests", "invitations", "join", "admin"})
+
+
 def _free_slug(wanted: str, *, exclude_id: int | None = None) -> str:
+    if wanted in RESERVED_SLUGS:
+        return ""
     taken = Community.objects.exclude(pk=exclude_id) if exclude_id else Community.objects.all()
     return wanted if not taken.filter(slug=wanted).exists() else ""
 
@@ -141,12 +156,18 @@ def community_create(
 
     Fields left out come from the template of its kind.
     """
+    if actor.is_guest:
+        raise Forbidden(_("Partner guests cannot open communities."))
     if not _from_request and not can_create_directly(actor):
         raise Forbidden(
             _("Communities are opened through a creation request reviewed by the project team.")
         )
     kind_row = _kind(kind)
     name = _clean_name(name)
+    if description is not None:
+        description = _text("description", description, 5000)
+    if charter is not None:
+        charter = _text("charter", charter, 10000)
     community = Community(
         name=name,
         slug=_slug_for(name, slug),
@@ -235,7 +256,7 @@ def community_update(*, actor: User, community_id: int, changes: dict[str, Any])
                 limit = 10000 if field == "charter" else 5000
                 if len(value) > limit:
                     raise _field_error(field, _("At most %d characters.") % limit)
-        except (Invalid, Conflict) as error:
+        except Invalid as error:
             problems.update(error.fields or {field: [error.message]})
             continue
         if getattr(community, field) != value:
@@ -356,7 +377,10 @@ def _add_member(
 
 
 def _owner_count(community: Community) -> int:
-    return Membership.objects.filter(community=community, role=CommunityRole.OWNER).count()
+    """Active owners: a deactivated owner cannot hand over or answer requests."""
+    return Membership.objects.filter(
+        community=community, role=CommunityRole.OWNER, user__is_active=True
+    ).count()
 
 
 @transaction.atomic
@@ -455,6 +479,7 @@ def guest_access_extend(
     ).first()
     if membership is None:
         raise NotFound("membership", _("This person is not a guest of the community."))
+    _require_open_for_changes(community)
     if until <= timezone.now():
         raise _field_error("until", _("Choose a date in the future."))
     membership.expires_at = until
@@ -524,7 +549,8 @@ def join_request_decide(
     request = JoinRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
         raise Conflict(_("This request has already been answered."))
-    reply = (reply or "").strip()[:2000]
+    reply = _text("reply", reply, 2000)
+    _require_open_for_changes(community)
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.reply, request.decided_by, request.decided_at = reply, actor, timezone.now()
     request.save(update_fields=["status", "reply", "decided_by", "decided_at"])
@@ -598,7 +624,7 @@ def invitation_create(
         access_until = None
     if Invitation.objects.filter(
         community=community,
-        email__iexact=address,
+        email=address,
         status=InvitationStatus.PENDING,
         expires_at__gt=now,
     ).exists():
@@ -612,7 +638,7 @@ def invitation_create(
         invitee=invitee,
         email=address,
         role=role,
-        message=(message or "").strip()[:2000],
+        message=_text("message", message, 2000),
         token_digest=invitation_digest(token),
         invited_by=actor,
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
@@ -629,6 +655,9 @@ def invitation_create(
         invitee_id=invitee.pk if invitee else None,
         role=role,
     )
+    from rucher.communities.tasks import send_invitation_email
+
+    after_commit(lambda: send_invitation_email.enqueue(invitation.pk, token))
     return invitation, token
 
 
@@ -642,7 +671,7 @@ def _resolve_invitee(actor: User, invitee_id: int | None, email: str | None) -> 
         return person
     if not email:
         raise _field_error("email", _("Choose a colleague or enter an e-mail address."))
-    person = User.objects.filter(email__iexact=email.strip()).first()
+    person = User.objects.filter(email=email.strip().lower()).first()
     if person is not None and not person.is_active:
         raise _field_error("email", _("This account is deactivated."))
     return person
@@ -652,7 +681,7 @@ def _partner_address(email: str | None) -> str:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    address = (email or "").strip()
+    address = (email or "").strip().lower()
     try:
         validate_email(address)
     except ValidationError:
@@ -689,7 +718,7 @@ def _open_invitation_for(actor: User, invitation_id: int) -> Invitation:
     if (
         invitation is None
         or not invitation.is_open
-        or (invitation.invitee_id != actor.pk and invitation.email.lower() != actor.email.lower())
+        or (invitation.invitee_id != actor.pk and invitation.email != actor.email)
     ):
         raise NotFound("invitation")
     return invitation
@@ -699,6 +728,7 @@ def _open_invitation_for(actor: User, invitation_id: int) -> Invitation:
 def invitation_accept(*, actor: User, invitation_id: int) -> Membership:
     invitation = _open_invitation_for(actor, invitation_id)
     community = invitation.community
+    _require_open_for_changes(community)
     if invitation.role == CommunityRole.GUEST:
         if not actor.is_guest:
             raise Conflict(_("This invitation is for a partner guest account."))
@@ -752,7 +782,7 @@ def guest_signup(*, token: str, display_name: str, password: str, company: str =
     invitation = invitation_by_token(token)
     if invitation.role != CommunityRole.GUEST:
         raise NotFound("invitation")
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if User.objects.filter(email=invitation.email).exists():
         raise Conflict(_("An account already uses this address: log in to accept."))
     _check_guests_allowed(invitation.community)
     guest = user_create(
@@ -890,7 +920,7 @@ def creation_request_decide(
     if not approve and not reason:
         raise _field_error("reason", _("Say why the request is rejected."))
     request.status = CreationStatus.APPROVED if approve else CreationStatus.REJECTED
-    request.decision_reason, request.reviewed_by = reason[:5000], actor
+    request.decision_reason, request.reviewed_by = _text("reason", reason, 5000), actor
     request.decided_at = timezone.now()
     if approve:
         community = community_create(
