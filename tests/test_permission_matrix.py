@@ -1,25 +1,49 @@
-"""Every endpoint, for every persona: the status each must get.
+"""The permission matrix: every page and API operation × every persona × community visibility.
 
-The first test makes the matrix complete: a new URL without a row here fails the suite, so
-nobody can add a page or an API route without deciding who may reach it.
+One declarative table drives the tests. ``test_every_endpoint_has_a_row`` fails when the
+project has a URL or API operation without a row, so nobody adds an endpoint without deciding
+who may reach it. The world (organisation, personas, communities of each visibility, requests,
+invitations, images) is built once per run of the class; each request runs in a savepoint
+that is rolled back, so one persona's action never changes what the next one sees.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from PIL import Image
 
-from rucher.accounts.services import profile_photo_set
+from tests import cast
 
-PERSONAS = ("anonymous", "member", "guest", "project_lead", "admin", "deactivated")
 LOGIN = "login"  # a redirect to the log-in page
-NOT_CHECKED_HERE = {"admin"}  # Django's admin site: tested in tests/accounts/test_admin.py
+NOT_CHECKED_HERE = {"admin"}  # Django's admin site: tests/accounts/test_admin.py
+
+PERSONAS = (
+    "anonymous", "outsider", "member", "animator", "owner", "admin", "project_lead",
+    "guest", "other_guest", "former_member", "deactivated",
+)
+INTERNAL = {"outsider", "member", "animator", "owner", "admin", "project_lead", "former_member"}
+LOGGED_IN = INTERNAL | {"guest", "other_guest"}
+MEMBERS = {"member", "animator", "owner", "guest"}  # of open, private and secret alike
+MANAGERS = {"animator", "owner", "admin"}
+SEES = {
+    "open": INTERNAL | {"guest"},
+    "private": INTERNAL | {"guest"},
+    "secret": MEMBERS | {"admin"},
+}
+READS = {"open": INTERNAL | {"guest"}, "private": MEMBERS | {"admin"}, "secret": MEMBERS | {"admin"}}
+VISIBILITIES = ("open", "private", "secret")
+
+Expect = dict[str, int | str]
 
 
 @dataclass(frozen=True)
@@ -27,172 +51,335 @@ class Row:
     name: str  # "namespace:url_name", as reverse() knows it
     method: str
     path: Callable[[dict[str, Any]], str]
-    expect: dict[str, int | str]
+    expect: Expect
     data: dict[str, Any] | None = None
     label: str = ""
-    json: bool = field(default=False)
+    json: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}" + (f" ({self.label})" if self.label else "")
 
 
-def everyone(status: int | str) -> dict[str, int | str]:
+# ---------------------------------------------------------------- expectation builders
+
+
+def everyone(status: int | str) -> Expect:
     return dict.fromkeys(PERSONAS, status)
 
 
-def logged_in(status: int | str, **overrides: int | str) -> dict[str, int | str]:
-    """Anonymous and deactivated visitors go to the log-in page; the others get ``status``."""
-    expect: dict[str, int | str] = {**everyone(status), "anonymous": LOGIN, "deactivated": LOGIN}
-    expect.update(overrides)
+def page(status: int | str, **overrides: int | str) -> Expect:
+    """A page behind log-in: anonymous and deactivated visitors go to the log-in page."""
+    return {**everyone(status), "anonymous": LOGIN, "deactivated": LOGIN, **overrides}
+
+
+def api(status: int | str, **overrides: int | str) -> Expect:
+    """An API operation: anonymous and deactivated callers get 401."""
+    return {**everyone(status), "anonymous": 401, "deactivated": 401, **overrides}
+
+
+def only(allowed: set[str], ok: int | str, *, others: int | str, base: Callable[..., Expect]) -> Expect:
+    expect = base(others)
+    expect.update(dict.fromkeys(allowed, ok))
     return expect
 
 
-def api(status: int, **overrides: int) -> dict[str, int | str]:
-    """The API answers 401 to anonymous and deactivated callers."""
-    expect: dict[str, int | str] = {**everyone(status), "anonymous": 401, "deactivated": 401}
-    expect.update(overrides)
+def in_community(
+    visibility: str, allowed: set[str], ok: int | str, *, denied: int | str = 403,
+    base: Callable[..., Expect] = page,
+) -> Expect:
+    """Who may act gets ``ok``; who sees the community but may not gets ``denied``; who
+    does not see it gets the same 404 as for a missing community."""
+    expect = base(404)
+    expect.update(dict.fromkeys(SEES[visibility], denied))
+    expect.update(dict.fromkeys(allowed & LOGGED_IN, ok))
     return expect
 
 
-def url(name: str, *args: Any) -> Callable[[dict[str, Any]], str]:
-    def build(people: dict[str, Any]) -> str:
-        return reverse(name, args=[people[a].pk if a in people else a for a in args])
+def url(name: str, *args: str | int) -> Callable[[dict[str, Any]], str]:
+    """reverse() with arguments looked up in the world: "c:private" is a community's id,
+    "s:private" its slug, any other string a world key whose pk is taken."""
+
+    def build(world: dict[str, Any]) -> str:
+        values: list[Any] = []
+        for arg in args:
+            if isinstance(arg, str) and arg.startswith("c:"):
+                values.append(world["communities"][arg[2:]].pk)
+            elif isinstance(arg, str) and arg.startswith("s:"):
+                values.append(world["communities"][arg[2:]].slug)
+            elif isinstance(arg, str) and arg in world:
+                value = world[arg]
+                values.append(value if isinstance(value, str) else value.pk)
+            else:
+                values.append(arg)
+        return reverse(name, args=values)
 
     return build
 
 
+# ---------------------------------------------------------------- the table
+
 ROWS: list[Row] = [
-    Row("home", "GET", url("home"), logged_in(200)),
+    Row("home", "GET", url("home"), page(200)),
     Row("healthz", "GET", url("healthz"), everyone(200)),
     Row("set_language", "POST", url("set_language"), everyone(302), {"language": "fr"}),
     Row("javascript-catalog", "GET", url("javascript-catalog"), everyone(200)),
     # Accounts
-    Row(
-        "accounts:login",
-        "GET",
-        url("accounts:login"),
-        {**everyone(302), "anonymous": 200, "deactivated": 200},
-    ),
+    Row("accounts:login", "GET", url("accounts:login"),
+        {**everyone(302), "anonymous": 200, "deactivated": 200}),
     Row("accounts:logout", "POST", url("accounts:logout"), everyone(302)),
     Row("accounts:password_reset", "GET", url("accounts:password_reset"), everyone(200)),
     Row("accounts:password_reset_done", "GET", url("accounts:password_reset_done"), everyone(200)),
-    Row(
-        "accounts:password_reset_confirm",
-        "GET",
-        url("accounts:password_reset_confirm", "MQ", "bad-token"),
-        everyone(200),
-    ),
-    Row(
-        "accounts:password_reset_complete",
-        "GET",
-        url("accounts:password_reset_complete"),
-        everyone(200),
-    ),
-    Row("accounts:password_change", "GET", url("accounts:password_change"), logged_in(200)),
-    Row("accounts:profile_edit", "GET", url("accounts:profile_edit"), logged_in(200)),
-    Row("accounts:photo_upload", "POST", url("accounts:photo_upload"), logged_in(302)),
-    Row("accounts:photo_remove", "POST", url("accounts:photo_remove"), logged_in(302)),
-    Row("accounts:settings", "GET", url("accounts:settings"), logged_in(200)),
-    # Directory: partner guests see themselves only and cannot browse
-    Row("directory:list", "GET", url("directory:list"), logged_in(200, guest=403)),
-    Row("directory:picker", "GET", url("directory:picker"), logged_in(200), {"q": "Ma"}),
-    Row(
-        "directory:person",
-        "GET",
-        url("directory:person", "target"),
-        logged_in(200, guest=404),
-        label="an employee",
-    ),
-    Row(
-        "directory:person",
-        "GET",
-        url("directory:person", "guest"),
-        logged_in(200, member=404),
-        label="a partner guest",
-    ),
-    Row("directory:person", "GET", url("directory:person", 999999), logged_in(404), label="nobody"),
-    Row(
-        "directory:org_chart",
-        "GET",
-        url("directory:org_chart", "target"),
-        logged_in(200, guest=403),
-    ),
-    Row(
-        "directory:followers",
-        "GET",
-        url("directory:followers", "target"),
-        logged_in(200, guest=404),
-    ),
-    Row(
-        "directory:following",
-        "GET",
-        url("directory:following", "target"),
-        logged_in(200, guest=404),
-    ),
-    Row(
-        "directory:follow",
-        "POST",
-        url("directory:follow", "target"),
-        logged_in(302, guest=404),
-        {"follow": "1"},
-    ),
-    Row(
-        "directory:photo",
-        "GET",
-        url("directory:photo", "target", "small"),
-        logged_in(200, guest=404),
-        label="an employee's photo",
-    ),
-    Row(
-        "directory:photo",
-        "GET",
-        url("directory:photo", "target", "huge"),
-        logged_in(404),
-        label="an unknown size",
-    ),
+    Row("accounts:password_reset_confirm", "GET",
+        url("accounts:password_reset_confirm", "MQ", "bad-token"), everyone(200)),
+    Row("accounts:password_reset_complete", "GET", url("accounts:password_reset_complete"),
+        everyone(200)),
+    Row("accounts:password_change", "GET", url("accounts:password_change"), page(200)),
+    Row("accounts:profile_edit", "GET", url("accounts:profile_edit"), page(200)),
+    Row("accounts:photo_upload", "POST", url("accounts:photo_upload"), page(302)),
+    Row("accounts:photo_remove", "POST", url("accounts:photo_remove"), page(302)),
+    Row("accounts:settings", "GET", url("accounts:settings"), page(200)),
+    # Directory: partner guests see themselves and their co-members only, and cannot browse
+    Row("directory:list", "GET", url("directory:list"), page(200, guest=403, other_guest=403)),
+    Row("directory:picker", "GET", url("directory:picker"), page(200), {"q": "Ma"}),
+    Row("directory:person", "GET", url("directory:person", "outsider"),
+        page(200, guest=404, other_guest=404), label="an employee in no community"),
+    Row("directory:person", "GET", url("directory:person", "member"),
+        page(200, other_guest=404), label="a co-member of the guest"),
+    Row("directory:person", "GET", url("directory:person", "guest"),
+        page(200, outsider=404, former_member=404, other_guest=404), label="a partner guest"),
+    Row("directory:person", "GET", url("directory:person", 999999), page(404), label="nobody"),
+    Row("directory:org_chart", "GET", url("directory:org_chart", "member"),
+        page(200, guest=403, other_guest=403)),
+    Row("directory:followers", "GET", url("directory:followers", "outsider"),
+        page(200, guest=404, other_guest=404)),
+    Row("directory:following", "GET", url("directory:following", "outsider"),
+        page(200, guest=404, other_guest=404)),
+    Row("directory:follow", "POST", url("directory:follow", "outsider"),
+        page(302, guest=404, other_guest=404, outsider=400), {"follow": "1"}),
+    Row("directory:photo", "GET", url("directory:photo", "outsider", "small"),
+        page(200, guest=404, other_guest=404), label="an employee's photo"),
+    Row("directory:photo", "GET", url("directory:photo", "outsider", "huge"), page(404),
+        label="an unknown size"),
     # Notifications
-    Row("notifications:list", "GET", url("notifications:list"), logged_in(200)),
-    Row("notifications:mark_read", "POST", url("notifications:mark_read"), logged_in(302)),
-    # API (session authentication; tokens are covered in tests/accounts/test_api.py)
+    Row("notifications:list", "GET", url("notifications:list"), page(200)),
+    Row("notifications:mark_read", "POST", url("notifications:mark_read"), page(302)),
+    # Communities: pages that address no community
+    Row("communities:list", "GET", url("communities:list"), page(200)),
+    Row("communities:create", "GET", url("communities:create"),
+        page(200, guest=403, other_guest=403)),
+    Row("communities:request_create", "GET", url("communities:request_create"),
+        page(200, guest=403, other_guest=403)),
+    Row("communities:creation_requests", "GET", url("communities:creation_requests"),
+        page(200, guest=403, other_guest=403)),
+    Row("communities:creation_request", "GET", url("communities:creation_request", "creation"),
+        only({"member", "project_lead", "admin"}, 200, others=404, base=page)),
+    Row("communities:my_invitations", "GET", url("communities:my_invitations"), page(200)),
+    Row("communities:invitation_link", "GET", url("communities:invitation_link", "partner_token"),
+        everyone(200), label="a valid partner link"),
+    Row("communities:invitation_link", "GET", url("communities:invitation_link", "nope"),
+        everyone(404), label="an unknown link"),
+    Row("communities:organisation_settings", "GET", url("communities:organisation_settings"),
+        page(403, admin=200)),
+    Row("communities:guests", "GET", url("communities:guests"), page(403, admin=200)),
+]
+
+for v in VISIBILITIES:
+    ROWS += [
+        Row("communities:detail", "GET", url("communities:detail", f"s:{v}"),
+            in_community(v, SEES[v], 200), label=v),
+        Row("communities:detail", "POST", url("communities:detail", f"s:{v}"),
+            in_community(v, MEMBERS | ({"outsider", "project_lead", "admin", "former_member"}
+                                       if v == "open" else set()), 302),
+            {"action": "join"}, label=f"join {v}"),
+        Row("communities:members", "GET", url("communities:members", f"s:{v}"),
+            in_community(v, READS[v], 200), label=v),
+        Row("communities:settings", "GET", url("communities:settings", f"s:{v}"),
+            in_community(v, MANAGERS, 200), label=v),
+        Row("communities:image", "GET", url("communities:image", f"s:{v}", "avatar"),
+            in_community(v, SEES[v], 200), label=v),
+    ]
+
+ROWS += [
+    Row("communities:detail", "GET", url("communities:detail", "no-such-community"), page(404),
+        label="missing"),
+    # API: people, org, tokens (session authentication; tokens in tests/accounts/test_api.py)
     Row("api:openapi-json", "GET", url("api:openapi-json"), everyone(200)),
     Row("api:openapi-view", "GET", url("api:openapi-view"), everyone(200)),
     Row("api:api-root", "GET", url("api:api-root"), everyone(404)),
     Row("api:api_health", "GET", url("api:api_health"), everyone(200)),
     Row("api:me_get", "GET", url("api:me_get"), api(200)),
-    Row(
-        "api:me_update", "PATCH", url("api:me_update"), api(200), {"job_title": "Tester"}, json=True
-    ),
+    Row("api:me_update", "PATCH", url("api:me_update"), api(200), {"job_title": "Tester"},
+        json=True),
     Row("api:tokens_list", "GET", url("api:tokens_list"), api(200)),
-    Row(
-        "api:tokens_create",
-        "POST",
-        url("api:tokens_create"),
-        api(201),
-        {"name": "matrix"},
-        json=True,
-    ),
+    Row("api:tokens_create", "POST", url("api:tokens_create"), api(201), {"name": "matrix"},
+        json=True),
     Row("api:tokens_revoke", "DELETE", url("api:tokens_revoke", 999999), api(404)),
-    Row("api:people_search", "GET", url("api:people_search"), api(200, guest=403)),
-    Row(
-        "api:people_get",
-        "GET",
-        url("api:people_get", "target"),
-        api(200, guest=404),
-        label="an employee",
-    ),
-    Row(
-        "api:people_get",
-        "GET",
-        url("api:people_get", "guest"),
-        api(200, member=404),
-        label="a partner guest",
-    ),
-    Row("api:people_org_chart", "GET", url("api:people_org_chart", "target"), api(200, guest=404)),
-    Row("api:people_followers", "GET", url("api:people_followers", "target"), api(200, guest=404)),
-    Row("api:people_following", "GET", url("api:people_following", "target"), api(200, guest=404)),
-    Row("api:people_follow", "PUT", url("api:people_follow", "target"), api(200, guest=404)),
-    Row("api:people_unfollow", "DELETE", url("api:people_unfollow", "target"), api(200, guest=404)),
-    Row("api:org_units_list", "GET", url("api:org_units_list"), api(200, guest=403)),
-    Row("api:org_units_get", "GET", url("api:org_units_get", "unit"), api(200, guest=403)),
-    Row("api:sites_list", "GET", url("api:sites_list"), api(200, guest=403)),
+    Row("api:people_search", "GET", url("api:people_search"),
+        api(200, guest=403, other_guest=403)),
+    Row("api:people_get", "GET", url("api:people_get", "outsider"),
+        api(200, guest=404, other_guest=404), label="an employee in no community"),
+    Row("api:people_get", "GET", url("api:people_get", "guest"),
+        api(200, outsider=404, former_member=404, other_guest=404), label="a partner guest"),
+    Row("api:people_org_chart", "GET", url("api:people_org_chart", "outsider"),
+        api(200, guest=404, other_guest=404)),
+    Row("api:people_followers", "GET", url("api:people_followers", "outsider"),
+        api(200, guest=404, other_guest=404)),
+    Row("api:people_following", "GET", url("api:people_following", "outsider"),
+        api(200, guest=404, other_guest=404)),
+    Row("api:people_follow", "PUT", url("api:people_follow", "member"),
+        api(200, other_guest=404, member=400)),
+    Row("api:people_unfollow", "DELETE", url("api:people_unfollow", "member"),
+        api(200, other_guest=404)),
+    Row("api:org_units_list", "GET", url("api:org_units_list"),
+        api(200, guest=403, other_guest=403)),
+    Row("api:org_units_get", "GET", url("api:org_units_get", "unit"),
+        api(200, guest=403, other_guest=403)),
+    Row("api:sites_list", "GET", url("api:sites_list"), api(200, guest=403, other_guest=403)),
+    # API: communities that address no community
+    Row("api:communities_list", "GET", url("api:communities_list"), api(200)),
+    Row("api:communities_create", "POST", url("api:communities_create"),
+        api(201, guest=403, other_guest=403), {"name": "Matrix", "kind": "interest"}, json=True),
+    Row("api:community_kinds_list", "GET", url("api:community_kinds_list"), api(200)),
+    Row("api:my_invitations_list", "GET", url("api:my_invitations_list"), api(200)),
+    Row("api:invitations_accept", "POST", url("api:invitations_accept", "invitation"),
+        api(404, outsider=200)),
+    Row("api:invitations_refuse", "POST", url("api:invitations_refuse", "invitation"),
+        api(404, outsider=200)),
+    Row("api:invitations_revoke", "DELETE", url("api:invitations_revoke", "invitation"),
+        only(MANAGERS, 200, others=404, base=api)),
+    Row("api:join_requests_accept", "POST", url("api:join_requests_accept", "join_request"),
+        only(MANAGERS, 200, others=404, base=api), {}, json=True),
+    Row("api:join_requests_decline", "POST", url("api:join_requests_decline", "join_request"),
+        only(MANAGERS, 200, others=404, base=api), {"reply": "Not now"}, json=True),
+    Row("api:join_requests_cancel", "DELETE", url("api:join_requests_cancel", "join_request"),
+        api(404, former_member=200)),
+    Row("api:creation_requests_create", "POST", url("api:creation_requests_create"),
+        api(201, guest=403, other_guest=403),
+        {"name": "Matrix", "kind": "project", "visibility": "open", "purpose": "p",
+         "intended_members": "i", "animator_id": "ANIMATOR", "expected_activity": "e"},
+        json=True),
+    Row("api:creation_requests_list", "GET", url("api:creation_requests_list"), api(200)),
+    Row("api:creation_requests_get", "GET", url("api:creation_requests_get", "creation"),
+        only({"member", "project_lead", "admin"}, 200, others=404, base=api)),
+    Row("api:creation_requests_comment", "POST", url("api:creation_requests_comment", "creation"),
+        only({"member", "project_lead", "admin"}, 201, others=404, base=api), {"body": "hi"},
+        json=True),
+    Row("api:creation_requests_approve", "POST", url("api:creation_requests_approve", "creation"),
+        only({"project_lead", "admin"}, 200, others=404, base=api), {}, json=True),
+    Row("api:creation_requests_reject", "POST", url("api:creation_requests_reject", "creation"),
+        only({"project_lead", "admin"}, 200, others=404, base=api), {"reason": "No"}, json=True),
+    Row("api:creation_requests_withdraw", "POST",
+        url("api:creation_requests_withdraw", "creation"),
+        {**only({"member"}, 200, others=404, base=api), "project_lead": 403, "admin": 403}),
+    Row("api:organisation_settings_get", "GET", url("api:organisation_settings_get"),
+        api(403, admin=200)),
+    Row("api:organisation_settings_update", "PATCH", url("api:organisation_settings_update"),
+        api(403, admin=200), {"guests_allowed": True}, json=True),
+    Row("api:guests_list", "GET", url("api:guests_list"), api(403, admin=200)),
+    Row("api:guests_revoke", "POST", url("api:guests_revoke", "guest"), api(403, admin=200)),
 ]
+
+for v in VISIBILITIES:
+    joiners = MEMBERS | ({"outsider", "project_lead", "admin", "former_member"} if v == "open"
+                         else set())
+    requesters = {"outsider", "project_lead", "admin", "former_member"} if v == "private" else set()
+    ROWS += [
+        Row("api:communities_get", "GET", url("api:communities_get", f"c:{v}"),
+            in_community(v, SEES[v], 200, base=api), label=v),
+        Row("api:communities_get_by_slug", "GET", url("api:communities_get_by_slug", f"s:{v}"),
+            in_community(v, SEES[v], 200, base=api), label=v),
+        Row("api:communities_update", "PATCH", url("api:communities_update", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api), {"description": "Changed"}, label=v,
+            json=True),
+        Row("api:communities_archive", "POST", url("api:communities_archive", f"c:{v}"),
+            in_community(v, {"owner", "admin"}, 200, base=api), label=v),
+        Row("api:communities_unarchive", "POST", url("api:communities_unarchive", f"c:{v}"),
+            in_community(v, {"owner", "admin"}, 200, base=api), label=v),
+        Row("api:members_list", "GET", url("api:members_list", f"c:{v}"),
+            in_community(v, READS[v], 200, base=api), label=v),
+        Row("api:communities_join", "POST", url("api:communities_join", f"c:{v}"),
+            in_community(v, joiners, 200, base=api), label=v),
+        Row("api:communities_leave", "POST", url("api:communities_leave", f"c:{v}"),
+            {**in_community(v, {"member", "animator", "guest"}, 200, denied=409, base=api),
+             "owner": 409}, label=v),
+        Row("api:members_remove", "DELETE", url("api:members_remove", f"c:{v}", "member"),
+            in_community(v, MANAGERS, 200, base=api), label=v),
+        Row("api:members_set_role", "PATCH", url("api:members_set_role", f"c:{v}", "member"),
+            in_community(v, MANAGERS, 200, base=api), {"role": "animator"}, label=v, json=True),
+        Row("api:communities_transfer_ownership", "POST",
+            url("api:communities_transfer_ownership", f"c:{v}"),
+            in_community(v, {"owner", "admin"}, 200, base=api), {"new_owner_id": "MEMBER"},
+            label=v, json=True),
+        Row("api:members_set_guest_access", "PATCH",
+            url("api:members_set_guest_access", f"c:{v}", "guest"),
+            in_community(v, MANAGERS, 200, base=api), {"until": "2099-01-31T12:00:00Z"},
+            label=v, json=True),
+        Row("api:join_requests_create", "POST", url("api:join_requests_create", f"c:{v}"),
+            # former_member's request to the private one already waits (see build_world).
+            {**in_community(v, requesters - {"former_member"}, 201, denied=409, base=api),
+             "guest": 403},
+            {"message": "Please"}, label=v, json=True),
+        Row("api:join_requests_list", "GET", url("api:join_requests_list", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api), label=v),
+        Row("api:invitations_create", "POST", url("api:invitations_create", f"c:{v}"),
+            in_community(v, MANAGERS, 201, base=api), {"invitee_id": "PROJECT_LEAD"}, label=v,
+            json=True),
+        Row("api:invitations_list", "GET", url("api:invitations_list", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api), label=v),
+    ]
+
+
+# ---------------------------------------------------------------- the world
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (10, 90, 160)).save(buffer, format="PNG")
+    return SimpleUploadedFile("face.png", buffer.getvalue(), content_type="image/png")
+
+
+def build_world() -> dict[str, Any]:
+    from rucher.accounts.services import profile_photo_set
+    from rucher.communities import services
+
+    org = cast.build_org()
+    people = cast.build_personas(org)
+    communities = cast.build_communities(people, people["other_guest"], people["former_member"])
+    owner = people["owner"]
+    for community in communities.values():
+        services.community_set_image(
+            actor=owner, community_id=community.pk, which="avatar", upload=_png()
+        )
+    outsider = people["outsider"]
+    profile_photo_set(actor=outsider, person_id=outsider.pk, upload=_png())
+    creation = services.creation_request_submit(
+        actor=people["member"], name="Predictive maintenance", kind="project",
+        visibility="private", purpose="Share analyses", intended_members="The rail team",
+        animator_id=people["animator"].pk, expected_activity="Two posts a week",
+    )
+    join_request = services.join_request_create(
+        actor=people["former_member"], community_id=communities["private"].pk
+    )
+    invitation, _token = services.invitation_create(
+        actor=owner, community_id=communities["private"].pk, invitee_id=outsider.pk
+    )
+    _partner, partner_token = services.invitation_create(
+        actor=owner, community_id=communities["open"].pk, email="new.partner@acme.example"
+    )
+    return {
+        **people, "communities": communities, "unit": org["team_a"], "creation": creation,
+        "join_request": join_request, "invitation": invitation, "partner_token": partner_token,
+    }
+
+
+def _body(row: Row, world: dict[str, Any]) -> dict[str, Any]:
+    """Request data with world placeholders ("MEMBER") replaced by ids."""
+    return {
+        key: world[value.lower()].pk if isinstance(value, str) and value.lower() in world
+        and value.isupper() else value
+        for key, value in (row.data or {}).items()
+    }
 
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -201,74 +388,68 @@ def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
         if isinstance(pattern, URLResolver):
             if pattern.namespace in NOT_CHECKED_HERE:
                 continue
-            inner = pattern.namespace or namespace
-            names |= _url_names(pattern, inner)
+            names |= _url_names(pattern, pattern.namespace or namespace)
         elif pattern.name:
             names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
     return names
 
 
-def test_every_endpoint_has_a_row_in_the_matrix():
-    assert _url_names(get_resolver()) == {row.name for row in ROWS}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="rucher-matrix-")
 
 
-@pytest.fixture
-def matrix_people(personas, org, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    target = personas["animator"]
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 64), (10, 90, 160)).save(buffer, format="PNG")
-    buffer.seek(0)
-    from django.core.files.uploadedfile import SimpleUploadedFile
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class PermissionMatrix(TestCase):
+    world: ClassVar[dict[str, Any]]
 
-    profile_photo_set(
-        actor=target,
-        person_id=target.pk,
-        upload=SimpleUploadedFile("face.png", buffer.getvalue(), content_type="image/png"),
-    )
-    return {**personas, "target": target, "unit": org["team_a"]}
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
 
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
 
-def _as(client, persona: str, people: dict[str, Any]) -> None:
-    if persona != "anonymous":
-        # A deactivated person keeps a session cookie from before; it must not work any more.
-        client.force_login(people[persona])
+    def test_every_endpoint_has_a_row(self) -> None:
+        covered = {row.name for row in ROWS}
+        self.assertEqual(_url_names(get_resolver()) - covered, set(), "endpoints without a row")
+        self.assertEqual(covered - _url_names(get_resolver()), set(), "rows of no endpoint")
 
+    def test_every_row_names_every_persona(self) -> None:
+        for row in ROWS:
+            self.assertEqual(set(row.expect), set(PERSONAS), row.id)
 
-def _request(client, row: Row, path: str):
-    method = getattr(client, row.method.lower())
-    if row.json:
-        return method(path, row.data or {}, content_type="application/json")
-    return method(path, row.data or {})
+    def test_statuses(self) -> None:
+        wrong: list[str] = []
+        for row in ROWS:
+            for persona in PERSONAS:
+                problem = self._check(row, persona)
+                if problem:
+                    wrong.append(f"{row.id} as {persona}: {problem}")
+        self.assertEqual(wrong, [], "\n" + "\n".join(wrong))
 
-
-@pytest.mark.parametrize(
-    "row",
-    ROWS,
-    ids=[f"{row.method} {row.name}{' (' + row.label + ')' if row.label else ''}" for row in ROWS],
-)
-def test_status_for_each_persona(matrix_people, row: Row):
-    """One test per endpoint, every persona in turn, so the personas are built once."""
-    from django.test import Client
-
-    wrong: list[str] = []
-    for persona in PERSONAS:
+    def _check(self, row: Row, persona: str) -> str:
         client = Client()
-        _as(client, persona, matrix_people)
-        path = row.path(matrix_people)
-        response = _request(client, row, path)
-        expected = row.expect[persona]
-        status = response.status_code
+        if persona != "anonymous":
+            # A deactivated person keeps a cookie from before: it must not work any more.
+            client.force_login(self.world[persona])
+        path = row.path(self.world)
+        method = getattr(client, row.method.lower())
+        with transaction.atomic():
+            if row.json:
+                response = method(path, _body(row, self.world), content_type="application/json")
+            else:
+                response = method(path, _body(row, self.world))
+            transaction.set_rollback(True)
+        expected, status = row.expect[persona], response.status_code
         if expected == LOGIN:
-            went_to_login = status == 302 and response["Location"].startswith(
-                reverse("accounts:login")
-            )
-            if not went_to_login:
-                wrong.append(f"{persona}: {status} instead of a redirect to log-in")
+            location = response.get("Location", "")
+            if status != 302 or not location.startswith(reverse("accounts:login")):
+                return f"{status} instead of a redirect to log-in"
         elif status != expected:
-            wrong.append(f"{persona}: {status} instead of {expected}")
+            return f"{status} instead of {expected}"
         if path.startswith("/api/") and status >= 400:
             error = response.json().get("error", {})
             if set(error) != {"code", "message", "fields"}:
-                wrong.append(f"{persona}: unstructured API error {response.content[:80]!r}")
-    assert not wrong, f"{row.method} {row.name}: " + "; ".join(wrong)
+                return f"unstructured API error {response.content[:80]!r}"
+        return ""

@@ -33,6 +33,7 @@ from rucher.accounts.policy import access_person, can_manage_people
 from rucher.core import events
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.tags import tags_for
+from rucher.core.transactions import delete_file_after_commit
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ().\-]{4,24}$")
 TOKEN_PREFIX = "rch_"
@@ -389,9 +390,8 @@ def profile_photo_remove(*, actor: User, person_id: int) -> Profile:
 
 
 def _delete_photo_files(profile: Profile) -> None:
-    for field in (profile.photo, profile.photo_thumbnail):
-        if field and field.name:
-            field.storage.delete(field.name)
+    delete_file_after_commit(profile.photo)
+    delete_file_after_commit(profile.photo_thumbnail)
 
 
 # ---------------------------------------------------------------- organisation

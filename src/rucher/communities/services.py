@@ -37,7 +37,7 @@ from rucher.core import events
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.models import OrganisationSettings
 from rucher.core.tags import split_tag_input, tags_for
-from rucher.core.transactions import after_commit
+from rucher.core.transactions import after_commit, delete_file_after_commit
 
 INVITATION_VALID_DAYS = 30
 NAME_MAX = 100
@@ -284,13 +284,11 @@ def community_set_image(
     if not policy.can_manage(actor, community):
         raise Forbidden()
     field = getattr(community, which)
+    delete_file_after_commit(field)
     if upload is not None:
         content = process_community_image(upload, which=which)
-        if field:
-            field.storage.delete(field.name)
         field.save(f"{community.pk}-{secrets.token_hex(6)}.jpg", content, save=False)
-    elif field:
-        field.storage.delete(field.name)
+    else:
         setattr(community, which, "")
     community.save(update_fields=[which])
     _record(actor, f"community.{which}_changed", community)
