@@ -28,8 +28,17 @@ LOGIN = "login"  # a redirect to the log-in page
 NOT_CHECKED_HERE = {"admin"}  # Django's admin site: tests/accounts/test_admin.py
 
 PERSONAS = (
-    "anonymous", "outsider", "member", "animator", "owner", "admin", "project_lead",
-    "guest", "other_guest", "former_member", "deactivated",
+    "anonymous",
+    "outsider",
+    "member",
+    "animator",
+    "owner",
+    "admin",
+    "project_lead",
+    "guest",
+    "other_guest",
+    "former_member",
+    "deactivated",
 )
 INTERNAL = {"outsider", "member", "animator", "owner", "admin", "project_lead", "former_member"}
 LOGGED_IN = INTERNAL | {"guest", "other_guest"}
@@ -40,7 +49,11 @@ SEES = {
     "private": INTERNAL | {"guest"},
     "secret": MEMBERS | {"admin"},
 }
-READS = {"open": INTERNAL | {"guest"}, "private": MEMBERS | {"admin"}, "secret": MEMBERS | {"admin"}}
+READS = {
+    "open": INTERNAL | {"guest"},
+    "private": MEMBERS | {"admin"},
+    "secret": MEMBERS | {"admin"},
+}
 VISIBILITIES = ("open", "private", "secret")
 
 Expect = dict[str, int | str]
@@ -78,14 +91,20 @@ def api(status: int | str, **overrides: int | str) -> Expect:
     return {**everyone(status), "anonymous": 401, "deactivated": 401, **overrides}
 
 
-def only(allowed: set[str], ok: int | str, *, others: int | str, base: Callable[..., Expect]) -> Expect:
+def only(
+    allowed: set[str], ok: int | str, *, others: int | str, base: Callable[..., Expect]
+) -> Expect:
     expect = base(others)
     expect.update(dict.fromkeys(allowed, ok))
     return expect
 
 
 def in_community(
-    visibility: str, allowed: set[str], ok: int | str, *, denied: int | str = 403,
+    visibility: str,
+    allowed: set[str],
+    ok: int | str,
+    *,
+    denied: int | str = 403,
     base: Callable[..., Expect] = page,
 ) -> Expect:
     """Who may act gets ``ok``; who sees the community but may not gets ``denied``; who
@@ -125,15 +144,27 @@ ROWS: list[Row] = [
     Row("set_language", "POST", url("set_language"), everyone(302), {"language": "fr"}),
     Row("javascript-catalog", "GET", url("javascript-catalog"), everyone(200)),
     # Accounts
-    Row("accounts:login", "GET", url("accounts:login"),
-        {**everyone(302), "anonymous": 200, "deactivated": 200}),
+    Row(
+        "accounts:login",
+        "GET",
+        url("accounts:login"),
+        {**everyone(302), "anonymous": 200, "deactivated": 200},
+    ),
     Row("accounts:logout", "POST", url("accounts:logout"), everyone(302)),
     Row("accounts:password_reset", "GET", url("accounts:password_reset"), everyone(200)),
     Row("accounts:password_reset_done", "GET", url("accounts:password_reset_done"), everyone(200)),
-    Row("accounts:password_reset_confirm", "GET",
-        url("accounts:password_reset_confirm", "MQ", "bad-token"), everyone(200)),
-    Row("accounts:password_reset_complete", "GET", url("accounts:password_reset_complete"),
-        everyone(200)),
+    Row(
+        "accounts:password_reset_confirm",
+        "GET",
+        url("accounts:password_reset_confirm", "MQ", "bad-token"),
+        everyone(200),
+    ),
+    Row(
+        "accounts:password_reset_complete",
+        "GET",
+        url("accounts:password_reset_complete"),
+        everyone(200),
+    ),
     Row("accounts:password_change", "GET", url("accounts:password_change"), page(200)),
     Row("accounts:profile_edit", "GET", url("accounts:profile_edit"), page(200)),
     Row("accounts:photo_upload", "POST", url("accounts:photo_upload"), page(302)),
@@ -142,191 +173,509 @@ ROWS: list[Row] = [
     # Directory: partner guests see themselves and their co-members only, and cannot browse
     Row("directory:list", "GET", url("directory:list"), page(200, guest=403, other_guest=403)),
     Row("directory:picker", "GET", url("directory:picker"), page(200), {"q": "Ma"}),
-    Row("directory:person", "GET", url("directory:person", "outsider"),
-        page(200, guest=404, other_guest=404), label="an employee in no community"),
-    Row("directory:person", "GET", url("directory:person", "member"),
-        page(200, other_guest=404), label="a co-member of the guest"),
-    Row("directory:person", "GET", url("directory:person", "guest"),
-        page(200, outsider=404, former_member=404, other_guest=404), label="a partner guest"),
+    Row(
+        "directory:person",
+        "GET",
+        url("directory:person", "outsider"),
+        page(200, guest=404, other_guest=404),
+        label="an employee in no community",
+    ),
+    Row(
+        "directory:person",
+        "GET",
+        url("directory:person", "member"),
+        page(200, other_guest=404),
+        label="a co-member of the guest",
+    ),
+    Row(
+        "directory:person",
+        "GET",
+        url("directory:person", "guest"),
+        page(200, outsider=404, former_member=404, other_guest=404),
+        label="a partner guest",
+    ),
     Row("directory:person", "GET", url("directory:person", 999999), page(404), label="nobody"),
-    Row("directory:org_chart", "GET", url("directory:org_chart", "member"),
-        page(200, guest=403, other_guest=403)),
-    Row("directory:followers", "GET", url("directory:followers", "outsider"),
-        page(200, guest=404, other_guest=404)),
-    Row("directory:following", "GET", url("directory:following", "outsider"),
-        page(200, guest=404, other_guest=404)),
-    Row("directory:follow", "POST", url("directory:follow", "outsider"),
-        page(302, guest=404, other_guest=404, outsider=400), {"follow": "1"}),
-    Row("directory:photo", "GET", url("directory:photo", "outsider", "small"),
-        page(200, guest=404, other_guest=404), label="an employee's photo"),
-    Row("directory:photo", "GET", url("directory:photo", "outsider", "huge"), page(404),
-        label="an unknown size"),
+    Row(
+        "directory:org_chart",
+        "GET",
+        url("directory:org_chart", "member"),
+        page(200, guest=403, other_guest=403),
+    ),
+    Row(
+        "directory:followers",
+        "GET",
+        url("directory:followers", "outsider"),
+        page(200, guest=404, other_guest=404),
+    ),
+    Row(
+        "directory:following",
+        "GET",
+        url("directory:following", "outsider"),
+        page(200, guest=404, other_guest=404),
+    ),
+    Row(
+        "directory:follow",
+        "POST",
+        url("directory:follow", "outsider"),
+        page(302, guest=404, other_guest=404, outsider=400),
+        {"follow": "1"},
+    ),
+    Row(
+        "directory:photo",
+        "GET",
+        url("directory:photo", "outsider", "small"),
+        page(200, guest=404, other_guest=404),
+        label="an employee's photo",
+    ),
+    Row(
+        "directory:photo",
+        "GET",
+        url("directory:photo", "outsider", "huge"),
+        page(404),
+        label="an unknown size",
+    ),
     # Notifications
     Row("notifications:list", "GET", url("notifications:list"), page(200)),
     Row("notifications:mark_read", "POST", url("notifications:mark_read"), page(302)),
     # Communities: pages that address no community
     Row("communities:list", "GET", url("communities:list"), page(200)),
-    Row("communities:create", "GET", url("communities:create"),
-        page(200, guest=403, other_guest=403)),
-    Row("communities:request_create", "GET", url("communities:request_create"),
-        page(200, guest=403, other_guest=403)),
-    Row("communities:creation_requests", "GET", url("communities:creation_requests"),
-        page(200, guest=403, other_guest=403)),
-    Row("communities:creation_request", "GET", url("communities:creation_request", "creation"),
-        only({"member", "project_lead", "admin"}, 200, others=404, base=page)),
+    Row(
+        "communities:create",
+        "GET",
+        url("communities:create"),
+        page(200, guest=403, other_guest=403),
+    ),
+    Row(
+        "communities:request_create",
+        "GET",
+        url("communities:request_create"),
+        page(200, guest=403, other_guest=403),
+    ),
+    Row(
+        "communities:creation_requests",
+        "GET",
+        url("communities:creation_requests"),
+        page(200, guest=403, other_guest=403),
+    ),
+    Row(
+        "communities:creation_request",
+        "GET",
+        url("communities:creation_request", "creation"),
+        only({"member", "project_lead", "admin"}, 200, others=404, base=page),
+    ),
     Row("communities:my_invitations", "GET", url("communities:my_invitations"), page(200)),
-    Row("communities:invitation_link", "GET", url("communities:invitation_link", "partner_token"),
-        everyone(200), label="a valid partner link"),
-    Row("communities:invitation_link", "GET", url("communities:invitation_link", "nope"),
-        everyone(404), label="an unknown link"),
-    Row("communities:organisation_settings", "GET", url("communities:organisation_settings"),
-        page(403, admin=200)),
+    Row(
+        "communities:invitation_link",
+        "GET",
+        url("communities:invitation_link", "partner_token"),
+        everyone(200),
+        label="a valid partner link",
+    ),
+    Row(
+        "communities:invitation_link",
+        "GET",
+        url("communities:invitation_link", "nope"),
+        everyone(404),
+        label="an unknown link",
+    ),
+    Row(
+        "communities:organisation_settings",
+        "GET",
+        url("communities:organisation_settings"),
+        page(403, admin=200),
+    ),
     Row("communities:guests", "GET", url("communities:guests"), page(403, admin=200)),
 ]
 
 for v in VISIBILITIES:
     ROWS += [
-        Row("communities:detail", "GET", url("communities:detail", f"s:{v}"),
-            in_community(v, SEES[v], 200), label=v),
-        Row("communities:detail", "POST", url("communities:detail", f"s:{v}"),
-            in_community(v, MEMBERS | ({"outsider", "project_lead", "admin", "former_member"}
-                                       if v == "open" else set()), 302),
-            {"action": "join"}, label=f"join {v}"),
-        Row("communities:members", "GET", url("communities:members", f"s:{v}"),
-            in_community(v, READS[v], 200), label=v),
-        Row("communities:settings", "GET", url("communities:settings", f"s:{v}"),
-            in_community(v, MANAGERS, 200), label=v),
-        Row("communities:image", "GET", url("communities:image", f"s:{v}", "avatar"),
-            in_community(v, SEES[v], 200), label=v),
+        Row(
+            "communities:detail",
+            "GET",
+            url("communities:detail", f"s:{v}"),
+            in_community(v, SEES[v], 200),
+            label=v,
+        ),
+        Row(
+            "communities:detail",
+            "POST",
+            url("communities:detail", f"s:{v}"),
+            in_community(
+                v,
+                MEMBERS
+                | (
+                    {"outsider", "project_lead", "admin", "former_member"} if v == "open" else set()
+                ),
+                302,
+            ),
+            {"action": "join"},
+            label=f"join {v}",
+        ),
+        Row(
+            "communities:members",
+            "GET",
+            url("communities:members", f"s:{v}"),
+            in_community(v, READS[v], 200),
+            label=v,
+        ),
+        Row(
+            "communities:settings",
+            "GET",
+            url("communities:settings", f"s:{v}"),
+            in_community(v, MANAGERS, 200),
+            label=v,
+        ),
+        Row(
+            "communities:image",
+            "GET",
+            url("communities:image", f"s:{v}", "avatar"),
+            in_community(v, SEES[v], 200),
+            label=v,
+        ),
     ]
 
 ROWS += [
-    Row("communities:detail", "GET", url("communities:detail", "no-such-community"), page(404),
-        label="missing"),
+    Row(
+        "communities:detail",
+        "GET",
+        url("communities:detail", "no-such-community"),
+        page(404),
+        label="missing",
+    ),
     # API: people, org, tokens (session authentication; tokens in tests/accounts/test_api.py)
     Row("api:openapi-json", "GET", url("api:openapi-json"), everyone(200)),
     Row("api:openapi-view", "GET", url("api:openapi-view"), everyone(200)),
     Row("api:api-root", "GET", url("api:api-root"), everyone(404)),
     Row("api:api_health", "GET", url("api:api_health"), everyone(200)),
     Row("api:me_get", "GET", url("api:me_get"), api(200)),
-    Row("api:me_update", "PATCH", url("api:me_update"), api(200), {"job_title": "Tester"},
-        json=True),
+    Row(
+        "api:me_update", "PATCH", url("api:me_update"), api(200), {"job_title": "Tester"}, json=True
+    ),
     Row("api:tokens_list", "GET", url("api:tokens_list"), api(200)),
-    Row("api:tokens_create", "POST", url("api:tokens_create"), api(201), {"name": "matrix"},
-        json=True),
+    Row(
+        "api:tokens_create",
+        "POST",
+        url("api:tokens_create"),
+        api(201),
+        {"name": "matrix"},
+        json=True,
+    ),
     Row("api:tokens_revoke", "DELETE", url("api:tokens_revoke", 999999), api(404)),
-    Row("api:people_search", "GET", url("api:people_search"),
-        api(200, guest=403, other_guest=403)),
-    Row("api:people_get", "GET", url("api:people_get", "outsider"),
-        api(200, guest=404, other_guest=404), label="an employee in no community"),
-    Row("api:people_get", "GET", url("api:people_get", "guest"),
-        api(200, outsider=404, former_member=404, other_guest=404), label="a partner guest"),
-    Row("api:people_org_chart", "GET", url("api:people_org_chart", "outsider"),
-        api(200, guest=404, other_guest=404)),
-    Row("api:people_followers", "GET", url("api:people_followers", "outsider"),
-        api(200, guest=404, other_guest=404)),
-    Row("api:people_following", "GET", url("api:people_following", "outsider"),
-        api(200, guest=404, other_guest=404)),
-    Row("api:people_follow", "PUT", url("api:people_follow", "member"),
-        api(200, other_guest=404, member=400)),
-    Row("api:people_unfollow", "DELETE", url("api:people_unfollow", "member"),
-        api(200, other_guest=404)),
-    Row("api:org_units_list", "GET", url("api:org_units_list"),
-        api(200, guest=403, other_guest=403)),
-    Row("api:org_units_get", "GET", url("api:org_units_get", "unit"),
-        api(200, guest=403, other_guest=403)),
+    Row("api:people_search", "GET", url("api:people_search"), api(200, guest=403, other_guest=403)),
+    Row(
+        "api:people_get",
+        "GET",
+        url("api:people_get", "outsider"),
+        api(200, guest=404, other_guest=404),
+        label="an employee in no community",
+    ),
+    Row(
+        "api:people_get",
+        "GET",
+        url("api:people_get", "guest"),
+        api(200, outsider=404, former_member=404, other_guest=404),
+        label="a partner guest",
+    ),
+    Row(
+        "api:people_org_chart",
+        "GET",
+        url("api:people_org_chart", "outsider"),
+        api(200, guest=404, other_guest=404),
+    ),
+    Row(
+        "api:people_followers",
+        "GET",
+        url("api:people_followers", "outsider"),
+        api(200, guest=404, other_guest=404),
+    ),
+    Row(
+        "api:people_following",
+        "GET",
+        url("api:people_following", "outsider"),
+        api(200, guest=404, other_guest=404),
+    ),
+    Row(
+        "api:people_follow",
+        "PUT",
+        url("api:people_follow", "member"),
+        api(200, other_guest=404, member=400),
+    ),
+    Row(
+        "api:people_unfollow",
+        "DELETE",
+        url("api:people_unfollow", "member"),
+        api(200, other_guest=404),
+    ),
+    Row(
+        "api:org_units_list", "GET", url("api:org_units_list"), api(200, guest=403, other_guest=403)
+    ),
+    Row(
+        "api:org_units_get",
+        "GET",
+        url("api:org_units_get", "unit"),
+        api(200, guest=403, other_guest=403),
+    ),
     Row("api:sites_list", "GET", url("api:sites_list"), api(200, guest=403, other_guest=403)),
     # API: communities that address no community
     Row("api:communities_list", "GET", url("api:communities_list"), api(200)),
-    Row("api:communities_create", "POST", url("api:communities_create"),
-        api(201, guest=403, other_guest=403), {"name": "Matrix", "kind": "interest"}, json=True),
+    Row(
+        "api:communities_create",
+        "POST",
+        url("api:communities_create"),
+        api(201, guest=403, other_guest=403),
+        {"name": "Matrix", "kind": "interest"},
+        json=True,
+    ),
     Row("api:community_kinds_list", "GET", url("api:community_kinds_list"), api(200)),
     Row("api:my_invitations_list", "GET", url("api:my_invitations_list"), api(200)),
-    Row("api:invitations_accept", "POST", url("api:invitations_accept", "invitation"),
-        api(404, outsider=200)),
-    Row("api:invitations_refuse", "POST", url("api:invitations_refuse", "invitation"),
-        api(404, outsider=200)),
-    Row("api:invitations_revoke", "DELETE", url("api:invitations_revoke", "invitation"),
-        only(MANAGERS, 200, others=404, base=api)),
-    Row("api:join_requests_accept", "POST", url("api:join_requests_accept", "join_request"),
-        only(MANAGERS, 200, others=404, base=api), {}, json=True),
-    Row("api:join_requests_decline", "POST", url("api:join_requests_decline", "join_request"),
-        only(MANAGERS, 200, others=404, base=api), {"reply": "Not now"}, json=True),
-    Row("api:join_requests_cancel", "DELETE", url("api:join_requests_cancel", "join_request"),
-        api(404, former_member=200)),
-    Row("api:creation_requests_create", "POST", url("api:creation_requests_create"),
+    Row(
+        "api:invitations_accept",
+        "POST",
+        url("api:invitations_accept", "invitation"),
+        api(404, outsider=200),
+    ),
+    Row(
+        "api:invitations_refuse",
+        "POST",
+        url("api:invitations_refuse", "invitation"),
+        api(404, outsider=200),
+    ),
+    Row(
+        "api:invitations_revoke",
+        "DELETE",
+        url("api:invitations_revoke", "invitation"),
+        only(MANAGERS, 200, others=404, base=api),
+    ),
+    Row(
+        "api:join_requests_accept",
+        "POST",
+        url("api:join_requests_accept", "join_request"),
+        only(MANAGERS, 200, others=404, base=api),
+        {},
+        json=True,
+    ),
+    Row(
+        "api:join_requests_decline",
+        "POST",
+        url("api:join_requests_decline", "join_request"),
+        only(MANAGERS, 200, others=404, base=api),
+        {"reply": "Not now"},
+        json=True,
+    ),
+    Row(
+        "api:join_requests_cancel",
+        "DELETE",
+        url("api:join_requests_cancel", "join_request"),
+        api(404, former_member=200),
+    ),
+    Row(
+        "api:creation_requests_create",
+        "POST",
+        url("api:creation_requests_create"),
         api(201, guest=403, other_guest=403),
-        {"name": "Matrix", "kind": "project", "visibility": "open", "purpose": "p",
-         "intended_members": "i", "animator_id": "ANIMATOR", "expected_activity": "e"},
-        json=True),
+        {
+            "name": "Matrix",
+            "kind": "project",
+            "visibility": "open",
+            "purpose": "p",
+            "intended_members": "i",
+            "animator_id": "ANIMATOR",
+            "expected_activity": "e",
+        },
+        json=True,
+    ),
     Row("api:creation_requests_list", "GET", url("api:creation_requests_list"), api(200)),
-    Row("api:creation_requests_get", "GET", url("api:creation_requests_get", "creation"),
-        only({"member", "project_lead", "admin"}, 200, others=404, base=api)),
-    Row("api:creation_requests_comment", "POST", url("api:creation_requests_comment", "creation"),
-        only({"member", "project_lead", "admin"}, 201, others=404, base=api), {"body": "hi"},
-        json=True),
-    Row("api:creation_requests_approve", "POST", url("api:creation_requests_approve", "creation"),
-        only({"project_lead", "admin"}, 200, others=404, base=api), {}, json=True),
-    Row("api:creation_requests_reject", "POST", url("api:creation_requests_reject", "creation"),
-        only({"project_lead", "admin"}, 200, others=404, base=api), {"reason": "No"}, json=True),
-    Row("api:creation_requests_withdraw", "POST",
+    Row(
+        "api:creation_requests_get",
+        "GET",
+        url("api:creation_requests_get", "creation"),
+        only({"member", "project_lead", "admin"}, 200, others=404, base=api),
+    ),
+    Row(
+        "api:creation_requests_comment",
+        "POST",
+        url("api:creation_requests_comment", "creation"),
+        only({"member", "project_lead", "admin"}, 201, others=404, base=api),
+        {"body": "hi"},
+        json=True,
+    ),
+    Row(
+        "api:creation_requests_approve",
+        "POST",
+        url("api:creation_requests_approve", "creation"),
+        only({"project_lead", "admin"}, 200, others=404, base=api),
+        {},
+        json=True,
+    ),
+    Row(
+        "api:creation_requests_reject",
+        "POST",
+        url("api:creation_requests_reject", "creation"),
+        only({"project_lead", "admin"}, 200, others=404, base=api),
+        {"reason": "No"},
+        json=True,
+    ),
+    Row(
+        "api:creation_requests_withdraw",
+        "POST",
         url("api:creation_requests_withdraw", "creation"),
-        {**only({"member"}, 200, others=404, base=api), "project_lead": 403, "admin": 403}),
-    Row("api:organisation_settings_get", "GET", url("api:organisation_settings_get"),
-        api(403, admin=200)),
-    Row("api:organisation_settings_update", "PATCH", url("api:organisation_settings_update"),
-        api(403, admin=200), {"guests_allowed": True}, json=True),
+        {**only({"member"}, 200, others=404, base=api), "project_lead": 403, "admin": 403},
+    ),
+    Row(
+        "api:organisation_settings_get",
+        "GET",
+        url("api:organisation_settings_get"),
+        api(403, admin=200),
+    ),
+    Row(
+        "api:organisation_settings_update",
+        "PATCH",
+        url("api:organisation_settings_update"),
+        api(403, admin=200),
+        {"guests_allowed": True},
+        json=True,
+    ),
     Row("api:guests_list", "GET", url("api:guests_list"), api(403, admin=200)),
     Row("api:guests_revoke", "POST", url("api:guests_revoke", "guest"), api(403, admin=200)),
 ]
 
 for v in VISIBILITIES:
-    joiners = MEMBERS | ({"outsider", "project_lead", "admin", "former_member"} if v == "open"
-                         else set())
+    joiners = MEMBERS | (
+        {"outsider", "project_lead", "admin", "former_member"} if v == "open" else set()
+    )
     requesters = {"outsider", "project_lead", "admin", "former_member"} if v == "private" else set()
     ROWS += [
-        Row("api:communities_get", "GET", url("api:communities_get", f"c:{v}"),
-            in_community(v, SEES[v], 200, base=api), label=v),
-        Row("api:communities_get_by_slug", "GET", url("api:communities_get_by_slug", f"s:{v}"),
-            in_community(v, SEES[v], 200, base=api), label=v),
-        Row("api:communities_update", "PATCH", url("api:communities_update", f"c:{v}"),
-            in_community(v, MANAGERS, 200, base=api), {"description": "Changed"}, label=v,
-            json=True),
-        Row("api:communities_archive", "POST", url("api:communities_archive", f"c:{v}"),
-            in_community(v, {"owner", "admin"}, 200, base=api), label=v),
-        Row("api:communities_unarchive", "POST", url("api:communities_unarchive", f"c:{v}"),
-            in_community(v, {"owner", "admin"}, 200, base=api), label=v),
-        Row("api:members_list", "GET", url("api:members_list", f"c:{v}"),
-            in_community(v, READS[v], 200, base=api), label=v),
-        Row("api:communities_join", "POST", url("api:communities_join", f"c:{v}"),
-            in_community(v, joiners, 200, base=api), label=v),
-        Row("api:communities_leave", "POST", url("api:communities_leave", f"c:{v}"),
-            {**in_community(v, {"member", "animator", "guest"}, 200, denied=409, base=api),
-             "owner": 409}, label=v),
-        Row("api:members_remove", "DELETE", url("api:members_remove", f"c:{v}", "member"),
-            in_community(v, MANAGERS, 200, base=api), label=v),
-        Row("api:members_set_role", "PATCH", url("api:members_set_role", f"c:{v}", "member"),
-            in_community(v, MANAGERS, 200, base=api), {"role": "animator"}, label=v, json=True),
-        Row("api:communities_transfer_ownership", "POST",
+        Row(
+            "api:communities_get",
+            "GET",
+            url("api:communities_get", f"c:{v}"),
+            in_community(v, SEES[v], 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:communities_get_by_slug",
+            "GET",
+            url("api:communities_get_by_slug", f"s:{v}"),
+            in_community(v, SEES[v], 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:communities_update",
+            "PATCH",
+            url("api:communities_update", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api),
+            {"description": "Changed"},
+            label=v,
+            json=True,
+        ),
+        Row(
+            "api:communities_archive",
+            "POST",
+            url("api:communities_archive", f"c:{v}"),
+            in_community(v, {"owner", "admin"}, 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:communities_unarchive",
+            "POST",
+            url("api:communities_unarchive", f"c:{v}"),
+            in_community(v, {"owner", "admin"}, 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:members_list",
+            "GET",
+            url("api:members_list", f"c:{v}"),
+            in_community(v, READS[v], 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:communities_join",
+            "POST",
+            url("api:communities_join", f"c:{v}"),
+            in_community(v, joiners, 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:communities_leave",
+            "POST",
+            url("api:communities_leave", f"c:{v}"),
+            {
+                **in_community(v, {"member", "animator", "guest"}, 200, denied=409, base=api),
+                "owner": 409,
+            },
+            label=v,
+        ),
+        Row(
+            "api:members_remove",
+            "DELETE",
+            url("api:members_remove", f"c:{v}", "member"),
+            in_community(v, MANAGERS, 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:members_set_role",
+            "PATCH",
+            url("api:members_set_role", f"c:{v}", "member"),
+            in_community(v, MANAGERS, 200, base=api),
+            {"role": "animator"},
+            label=v,
+            json=True,
+        ),
+        Row(
+            "api:communities_transfer_ownership",
+            "POST",
             url("api:communities_transfer_ownership", f"c:{v}"),
-            in_community(v, {"owner", "admin"}, 200, base=api), {"new_owner_id": "MEMBER"},
-            label=v, json=True),
-        Row("api:members_set_guest_access", "PATCH",
+            in_community(v, {"owner", "admin"}, 200, base=api),
+            {"new_owner_id": "MEMBER"},
+            label=v,
+            json=True,
+        ),
+        Row(
+            "api:members_set_guest_access",
+            "PATCH",
             url("api:members_set_guest_access", f"c:{v}", "guest"),
-            in_community(v, MANAGERS, 200, base=api), {"until": "2099-01-31T12:00:00Z"},
-            label=v, json=True),
-        Row("api:join_requests_create", "POST", url("api:join_requests_create", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api),
+            {"until": "2099-01-31T12:00:00Z"},
+            label=v,
+            json=True,
+        ),
+        Row(
+            "api:join_requests_create",
+            "POST",
+            url("api:join_requests_create", f"c:{v}"),
             # former_member's request to the private one already waits (see build_world).
-            {**in_community(v, requesters - {"former_member"}, 201, denied=409, base=api),
-             "guest": 403},
-            {"message": "Please"}, label=v, json=True),
-        Row("api:join_requests_list", "GET", url("api:join_requests_list", f"c:{v}"),
-            in_community(v, MANAGERS, 200, base=api), label=v),
-        Row("api:invitations_create", "POST", url("api:invitations_create", f"c:{v}"),
-            in_community(v, MANAGERS, 201, base=api), {"invitee_id": "PROJECT_LEAD"}, label=v,
-            json=True),
-        Row("api:invitations_list", "GET", url("api:invitations_list", f"c:{v}"),
-            in_community(v, MANAGERS, 200, base=api), label=v),
+            {
+                **in_community(v, requesters - {"former_member"}, 201, denied=409, base=api),
+                "guest": 403,
+            },
+            {"message": "Please"},
+            label=v,
+            json=True,
+        ),
+        Row(
+            "api:join_requests_list",
+            "GET",
+            url("api:join_requests_list", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api),
+            label=v,
+        ),
+        Row(
+            "api:invitations_create",
+            "POST",
+            url("api:invitations_create", f"c:{v}"),
+            in_community(v, MANAGERS, 201, base=api),
+            {"invitee_id": "PROJECT_LEAD"},
+            label=v,
+            json=True,
+        ),
+        Row(
+            "api:invitations_list",
+            "GET",
+            url("api:invitations_list", f"c:{v}"),
+            in_community(v, MANAGERS, 200, base=api),
+            label=v,
+        ),
     ]
 
 
@@ -354,9 +703,14 @@ def build_world() -> dict[str, Any]:
     outsider = people["outsider"]
     profile_photo_set(actor=outsider, person_id=outsider.pk, upload=_png())
     creation = services.creation_request_submit(
-        actor=people["member"], name="Predictive maintenance", kind="project",
-        visibility="private", purpose="Share analyses", intended_members="The rail team",
-        animator_id=people["animator"].pk, expected_activity="Two posts a week",
+        actor=people["member"],
+        name="Predictive maintenance",
+        kind="project",
+        visibility="private",
+        purpose="Share analyses",
+        intended_members="The rail team",
+        animator_id=people["animator"].pk,
+        expected_activity="Two posts a week",
     )
     join_request = services.join_request_create(
         actor=people["former_member"], community_id=communities["private"].pk
@@ -368,16 +722,22 @@ def build_world() -> dict[str, Any]:
         actor=owner, community_id=communities["open"].pk, email="new.partner@acme.example"
     )
     return {
-        **people, "communities": communities, "unit": org["team_a"], "creation": creation,
-        "join_request": join_request, "invitation": invitation, "partner_token": partner_token,
+        **people,
+        "communities": communities,
+        "unit": org["team_a"],
+        "creation": creation,
+        "join_request": join_request,
+        "invitation": invitation,
+        "partner_token": partner_token,
     }
 
 
 def _body(row: Row, world: dict[str, Any]) -> dict[str, Any]:
     """Request data with world placeholders ("MEMBER") replaced by ids."""
     return {
-        key: world[value.lower()].pk if isinstance(value, str) and value.lower() in world
-        and value.isupper() else value
+        key: world[value.lower()].pk
+        if isinstance(value, str) and value.lower() in world and value.isupper()
+        else value
         for key, value in (row.data or {}).items()
     }
 
@@ -412,12 +772,12 @@ class PermissionMatrix(TestCase):
 
     def test_every_endpoint_has_a_row(self) -> None:
         covered = {row.name for row in ROWS}
-        self.assertEqual(_url_names(get_resolver()) - covered, set(), "endpoints without a row")
-        self.assertEqual(covered - _url_names(get_resolver()), set(), "rows of no endpoint")
+        assert _url_names(get_resolver()) - covered == set(), "endpoints without a row"
+        assert covered - _url_names(get_resolver()) == set(), "rows of no endpoint"
 
     def test_every_row_names_every_persona(self) -> None:
         for row in ROWS:
-            self.assertEqual(set(row.expect), set(PERSONAS), row.id)
+            assert set(row.expect) == set(PERSONAS), row.id
 
     def test_statuses(self) -> None:
         wrong: list[str] = []
@@ -426,7 +786,7 @@ class PermissionMatrix(TestCase):
                 problem = self._check(row, persona)
                 if problem:
                     wrong.append(f"{row.id} as {persona}: {problem}")
-        self.assertEqual(wrong, [], "\n" + "\n".join(wrong))
+        assert wrong == [], "\n" + "\n".join(wrong)
 
     def _check(self, row: Row, persona: str) -> str:
         client = Client()
