@@ -26,6 +26,8 @@ run: env
 	$(RUCHER) migrate --noinput
 	$(RUCHER) demo load --if-empty
 	$(RUCHER) demo credentials
+	@# The worker sends queued e-mails (invitations); it stops with the server.
+	$(RUCHER) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	RUCHER_DEMO=$${RUCHER_DEMO:-1} HOST=$(HOST) PORT=$(PORT) $(RUCHER) serve
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
