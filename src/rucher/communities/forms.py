@@ -50,7 +50,7 @@ class DateInput(forms.DateInput):
 
 def _clean_slug(value: str) -> str:
     value = (value or "").strip()
-    if value and slugify(value, allow_unicode=True) in RESERVED_SLUGS:
+    if value and slugify(value) in RESERVED_SLUGS:
         raise forms.ValidationError(
             _("This address is used by Rucher's own pages; choose another one.")
         )

@@ -98,7 +98,7 @@ def _free_slug(wanted: str, *, exclude_id: int | None = None) -> str:
 def _slug_for(name: str, slug: str | None, *, exclude_id: int | None = None) -> str:
     """A unique address: the one asked for (refused if taken), or one made from the name."""
     if slug:
-        clean = slugify(slug, allow_unicode=True)[:100]
+        clean = slugify(slug)[:100]
         if not clean:
             raise _field_error("slug", _("Use letters, digits and hyphens for the address."))
         if not _free_slug(clean, exclude_id=exclude_id):
@@ -107,7 +107,7 @@ def _slug_for(name: str, slug: str | None, *, exclude_id: int | None = None) -> 
                 fields={"slug": [_("Already used by another community.")]},
             )
         return clean
-    base = slugify(name, allow_unicode=True)[:90] or "community"
+    base = slugify(name)[:90] or "community"
     candidate, number = base, 2
     while not _free_slug(candidate, exclude_id=exclude_id):
         candidate, number = f"{base}-{number}", number + 1
