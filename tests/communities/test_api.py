@@ -1452,15 +1452,15 @@ def test_a_missing_slug_and_odd_slugs_are_404(api, member):
         assert_error(api.call("get", f"/communities/by-slug/{slug}", user=member), 404, "not_found")
 
 
-def test_an_address_with_accents(api, project_lead):
+def test_an_address_is_made_plain_from_a_name_with_accents(api, project_lead):
     created = ok(
         api.call(
             "post", "/communities", user=project_lead, body={"name": "Été", "kind": "interest"}
         ),
         201,
     )
-    assert created["slug"] == "été"
-    found = ok(api.call("get", "/communities/by-slug/%C3%A9t%C3%A9", user=project_lead))
+    assert created["slug"] == "ete"
+    found = ok(api.call("get", "/communities/by-slug/ete", user=project_lead))
     assert found == created
 
 
