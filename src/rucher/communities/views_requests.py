@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rucher.accounts.models import User
@@ -30,7 +30,7 @@ from rucher.core.http import request_user
 
 PAGE_SIZE = 30
 TABS = {
-    "open": gettext_lazy("Open"),
+    "open": pgettext_lazy("creation requests still in progress", "Open"),
     "approved": gettext_lazy("Approved"),
     "rejected": gettext_lazy("Rejected"),
     "withdrawn": gettext_lazy("Withdrawn"),

@@ -4,8 +4,9 @@ Two steps keep it testable and fast:
 
 1. ``plan_organisation`` draws the whole organisation from a seeded ``random.Random`` (never the
    global one): same seed, size and day, same plan. It touches no database.
-2. ``load_plan`` writes the plan with the account services, so the event log records every
-   person, unit, site and follow exactly as if an administrator had created them.
+2. ``load_plan`` writes the plan with the account and community services, so the event log
+   records every person, unit, site, follow, community, membership and request exactly as if
+   people had done it through Rucher.
 
 ``generate`` does both; the demo command and the benchmarks call it.
 """
@@ -13,12 +14,15 @@ Two steps keep it testable and fast:
 from __future__ import annotations
 
 import datetime
+import heapq
 import random
 import time
 import unicodedata
 from bisect import bisect
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
@@ -34,9 +38,10 @@ from rucher.accounts.services import (
     user_create,
     user_deactivate,
 )
+from rucher.communities import services as communities
 from rucher.core.progress import SupportsWrite, reporter
 from rucher.demo import names
-from rucher.demo.names import Department, Division, SiteInfo, Term, Title, term
+from rucher.demo.names import CommunityInfo, Department, Division, SiteInfo, Term, Title, term
 from rucher.demo.personas import PERSONAS, Persona
 
 DEFAULT_PEOPLE = 300
@@ -52,6 +57,14 @@ MAX_DEPARTMENTS = 60
 DEACTIVATED_SHARE = 0.02
 NEWCOMER_SHARE = 0.05
 NEWCOMER_DAYS = 60
+
+# Communities: 34 at 300 people, about 120 at 10 000 (then the catalogue runs out), never
+# fewer than the fourteen that show every kind, visibility and persona role.
+COMMUNITIES_AT_300 = 34
+COMMUNITY_GROWTH = 0.37
+MIN_COMMUNITIES = 14
+PLATFORM_DAYS = 700  # Rucher opened this long before today: no community is older
+PENDING_JOIN_REQUESTS_AT_300 = 5  # besides the employee persona's
 
 Kind = OrgUnit.Kind
 PERSONA_NAMES = frozenset(persona.display_name for persona in PERSONAS)
@@ -96,6 +109,59 @@ class PersonPlan:
 
 
 @dataclass(frozen=True)
+class MemberPlan:
+    """Someone in (or knocking at) a community; indexes are in OrgPlan.people."""
+
+    person: int
+    role: str  # owner, animator, member or guest
+    # created (the first owner), joined (an open community), requested (a join request an
+    # owner or animator accepted), invited (an invitation they accepted), appointed (the
+    # animator named in an approved creation request).
+    how: str
+    by: int | None = None  # the owner or animator who accepted or invited them
+    days_ago: int = 0
+    message: str = ""
+    reply: str = ""
+
+
+@dataclass(frozen=True)
+class CreationRequestPlan:
+    name: str
+    kind: str
+    visibility: str
+    requester: int
+    animator: int
+    purpose: str
+    intended_members: str
+    expected_activity: str
+    question: str = ""  # asked by the project team, still unanswered
+
+
+@dataclass(frozen=True)
+class CommunityPlan:
+    name: str
+    kind: str
+    visibility: str
+    language: str
+    description: str
+    charter: str | None  # None: the charter of its kind
+    tags: tuple[str, ...]
+    allows_guests: bool
+    created_days_ago: int
+    created_minute: int
+    members: tuple[MemberPlan, ...]  # the owner it is opened for first, then in joining order
+    invitations: tuple[MemberPlan, ...] = ()  # still waiting for an answer
+    join_requests: tuple[MemberPlan, ...] = ()  # still waiting for an answer
+    archived: bool = False
+    briefed_by: int | None = None  # ticked "animator briefed" on the launch checklist
+    request: CreationRequestPlan | None = None  # the approved request it was opened through
+
+    @property
+    def owner(self) -> int:
+        return self.members[0].person
+
+
+@dataclass(frozen=True)
 class OrgPlan:
     seed: int
     today: datetime.date
@@ -103,10 +169,15 @@ class OrgPlan:
     units: tuple[UnitPlan, ...]
     people: tuple[PersonPlan, ...]
     follows: tuple[tuple[int, int], ...]  # (follower, followed) indexes in people
+    communities: tuple[CommunityPlan, ...] = ()
+    creation_requests: tuple[CreationRequestPlan, ...] = ()  # awaiting review
 
     @property
     def internal_count(self) -> int:
         return sum(1 for person in self.people if person.role != Role.GUEST)
+
+    def persona_index(self, key: str) -> int:
+        return next(i for i, person in enumerate(self.people) if person.persona == key)
 
 
 @dataclass
@@ -136,6 +207,9 @@ class _Planner:
         self.today = today
         self.rng = random.Random(seed)
         self.units: list[UnitPlan] = []
+        # (division code, department code) of each unit: the company has neither, a division
+        # no department. Communities draw their members by department.
+        self.unit_codes: dict[int, tuple[str, str]] = {}
         self.people: list[PersonPlan] = []
         self.teams: list[_Team] = []
         self.emails: set[str] = {p.email for p in PERSONAS}
@@ -160,13 +234,26 @@ class _Planner:
         self._plan_members(self.size - managers - internal_personas)
         self._plan_departures()
         self._plan_guests()
+        follows = self._plan_follows()
+        # Drawn last, so that adding them left the organisation of a given seed unchanged.
+        self._plan_more_guests()
+        community_planner = _CommunityPlanner(
+            rng=self.rng,
+            size=self.size,
+            people=self.people,
+            unit_codes=self.unit_codes,
+            units=self.units,
+        )
+        communities, requests = community_planner.plan()
         return OrgPlan(
             seed=self.seed,
             today=self.today,
             sites=names.SITES,
             units=tuple(self.units),
             people=tuple(self.people),
-            follows=tuple(self._plan_follows()),
+            follows=tuple(follows),
+            communities=tuple(communities),
+            creation_requests=tuple(requests),
         )
 
     def _add_unit(self, name: str, kind: str, parent: int | None, code: str) -> int:
@@ -181,6 +268,8 @@ class _Planner:
             self._add_unit(d.name, Kind.DIVISION, company, f"{names.COMPANY_CODE}-{d.code}")
             for d in names.DIVISIONS
         ]
+        for unit, division in zip(divisions, names.DIVISIONS, strict=True):
+            self.unit_codes[unit] = (division.code, "")
         # Departments go round the divisions so each grows evenly; once a division has used its
         # vocabulary, regional variants follow ("Production Nord").
         per_division = [
@@ -204,6 +293,7 @@ class _Planner:
                     divisions[index],
                     code + (str(variant + 1) if variant else ""),
                 )
+                self.unit_codes[unit] = (division.code, vocabulary.code)
                 departments.append((unit, vocabulary, division))
         return divisions, departments
 
@@ -223,6 +313,7 @@ class _Planner:
             unit = self._add_unit(
                 name, Kind.TEAM, department_unit, f"{parent_code}-{occurrence + 1:02d}"
             )
+            self.unit_codes[unit] = self.unit_codes[department_unit]
             self.teams.append(_Team(unit=unit, department=vocabulary, division=division, site=site))
 
     def _site(self) -> int:
@@ -386,6 +477,29 @@ class _Planner:
                     persona=guest.key if number == 0 else "",
                 )
             )
+
+    def _plan_more_guests(self) -> None:
+        """The partners' other guests: the persona's colleague, a second consultant..."""
+        for partner in names.PARTNERS:
+            for _ in range(partner.guests - 1):
+                female = self.rng.random() < 0.5
+                first, last = self._name(partner.language, female)
+                self.people.append(
+                    PersonPlan(
+                        email=self._email(first, last, partner.domain),
+                        display_name=f"{first} {last}",
+                        role=Role.GUEST,
+                        language=partner.language,
+                        female=female,
+                        job_title=partner.title.for_person(
+                            language=partner.language, female=female
+                        ),
+                        company=partner.company,
+                        spoken=(partner.language, "fr" if partner.language == "en" else "en"),
+                        joined_days_ago=self.rng.randint(10, 200),
+                        joined_minute=self.rng.randint(0, 540),
+                    )
+                )
 
     def _new_person(
         self,
@@ -585,6 +699,430 @@ class _Planner:
         return list(follows)
 
 
+# ---- communities
+
+
+def community_count(people: int) -> int:
+    """How many communities an organisation of ``people`` gets, before the catalogue runs out."""
+    return max(MIN_COMMUNITIES, round(COMMUNITIES_AT_300 * (people / 300) ** COMMUNITY_GROWTH))
+
+
+@cache
+def community_catalogue() -> tuple[CommunityInfo, ...]:
+    """Every community the demo can open, most important first.
+
+    The hand-written ones, then, for large organisations, more projects alternating with one
+    chapter per site of the clubs (``Club photo — Paris``, ``Photo club — London``).
+    """
+    projects = [
+        CommunityInfo(
+            name=name,
+            kind=names.PROJECT,
+            visibility=visibility,
+            language=language,
+            pitch=goal,
+            tags=tags,
+            departments=departments,
+            charter=names.CONFIDENTIAL_CHARTER_FR if visibility == names.SECRET else "",
+        )
+        for name, language, visibility, departments, goal, tags in names.MORE_PROJECTS
+    ]
+    chapters = [
+        replace(
+            info,
+            name=f"{info.name if site.language == 'fr' else info.name_en} — {site.name}",
+            language=site.language,
+            pitch=names.CHAPTER_INTRO[site.language].format(
+                site=site.name, name=info.name if site.language == "fr" else info.name_en
+            )
+            + (info.pitch if site.language == "fr" else info.pitch_en),
+            topics=info.topics if site.language == "fr" else (),
+            size="small",
+            site=site.name,
+            personas=(),
+            name_en="",
+            pitch_en="",
+        )
+        for info in names.COMMUNITIES
+        if info.name_en
+        for site in names.SITES
+    ]
+    extras: list[CommunityInfo] = []
+    for index in range(max(len(projects), len(chapters))):
+        extras += projects[index : index + 1] + chapters[index : index + 1]
+    return names.COMMUNITIES + tuple(extras)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What community planning needs to know about an active internal person."""
+
+    index: int
+    division: str
+    department: str
+    site: str
+    spoken: frozenset[str]
+    tags: frozenset[str]  # skills and interests, as written in the person's language
+    manager: bool
+    leader: bool  # the chief executive or a division head
+    joined_days_ago: int
+    language: str
+
+
+class _CommunityPlanner:
+    """Draws the communities, their members and the requests once the people are planned."""
+
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        size: int,
+        people: list[PersonPlan],
+        units: list[UnitPlan],
+        unit_codes: dict[int, tuple[str, str]],
+    ) -> None:
+        self.rng = rng
+        self.size = size
+        self.people = people
+        managers = {p.manager for p in people if p.manager is not None}
+        self.facts: list[_Facts] = []
+        for index, person in enumerate(people):
+            if person.role == Role.GUEST or person.deactivate or person.unit is None:
+                continue
+            division, department = unit_codes.get(person.unit, ("", ""))
+            self.facts.append(
+                _Facts(
+                    index=index,
+                    division=division,
+                    department=department,
+                    site=names.SITES[person.site].name if person.site is not None else "",
+                    spoken=frozenset(person.spoken),
+                    tags=frozenset(person.skills + person.interests),
+                    manager=index in managers,
+                    leader=units[person.unit].kind in (Kind.COMPANY, Kind.DIVISION),
+                    joined_days_ago=person.joined_days_ago,
+                    language=person.spoken[0] if person.spoken else "fr",
+                )
+            )
+        self.by_index = {fact.index: fact for fact in self.facts}
+        self.personas = {p.persona: i for i, p in enumerate(people) if p.persona}
+        self.persona_indexes = frozenset(self.personas.values())
+        self.departments = {department for _division, department in unit_codes.values()}
+        self.guests: dict[str, list[int]] = defaultdict(list)
+        for index, person in enumerate(people):
+            if person.role == Role.GUEST:
+                self.guests[person.email.rsplit("@", 1)[1]].append(index)
+
+    def plan(self) -> tuple[list[CommunityPlan], list[CreationRequestPlan]]:
+        fitting = [info for info in community_catalogue() if self._fits(info)]
+        communities = [self._community(info) for info in fitting[: community_count(self.size)]]
+        self._add_pending_join_requests(communities)
+        return communities, self._creation_requests()
+
+    def _fits(self, info: CommunityInfo) -> bool:
+        """A community about departments the organisation lacks would gather strangers."""
+        return (
+            not info.departments or info.leaders or bool(self.departments & set(info.departments))
+        )
+
+    # ---- who
+
+    def _eligible(self, info: CommunityInfo) -> list[_Facts]:
+        return [
+            fact
+            for fact in self.facts
+            if (not info.site or fact.site == info.site)
+            and (not info.speaks or info.speaks in fact.spoken)
+            and (not info.managers or fact.manager)
+        ]
+
+    def _affinity(self, info: CommunityInfo) -> dict[int, float]:
+        """Weight of each eligible person: the community's own people first, a long tail."""
+        wanted = {term(t, lang) for t in info.skills + info.interests for lang in ("fr", "en")}
+        divisions = {
+            division.code
+            for division in names.DIVISIONS
+            for department in division.departments
+            if department.code in info.departments
+        }
+        targeted = bool(wanted or info.departments or info.leaders)
+        weights: dict[int, float] = {}
+        for fact in self._eligible(info):
+            if not targeted:
+                weight = 1.0
+            elif (
+                fact.department in info.departments
+                or fact.tags & wanted
+                or (info.leaders and fact.leader)
+            ):
+                weight = 10.0
+            elif fact.division in divisions:
+                weight = 2.0
+            else:
+                weight = 0.3
+            weights[fact.index] = weight
+        return weights
+
+    def _target(self, info: CommunityInfo, available: int) -> int:
+        low, high, growth = names.COMMUNITY_SIZES[info.size]
+        wanted = round(self.rng.randint(low, high) * (self.size / 300) ** growth)
+        return max(1, min(available, max(4, wanted)))
+
+    def _sample(self, weights: dict[int, float], count: int) -> list[int]:
+        """``count`` people drawn without replacement, each in proportion to their weight."""
+        keyed = [(self.rng.random() ** (1 / weight), index) for index, weight in weights.items()]
+        return [index for _key, index in heapq.nlargest(count, keyed)]
+
+    # ---- one community
+
+    def _community(self, info: CommunityInfo) -> CommunityPlan:
+        rng = self.rng
+        weights = self._affinity(info)
+        personas = {self.personas[key]: role for key, role in info.personas}
+        for index in personas:
+            weights.pop(index, None)  # placed below, or kept out when they only asked to join
+        chosen = self._sample(weights, self._target(info, len(weights)))
+        placed = [index for index, role in personas.items() if role != "request"]
+        drawn = [i for i in chosen if i not in self.persona_indexes]
+        drawn = drawn[: max(0, len(chosen) - len(placed))]
+        members = placed + drawn
+        # Owners and animators come from the community's own people; personas have only the
+        # roles the catalogue gives them, so that their descriptions stay true.
+        core = [i for i in drawn if weights[i] >= 10.0] or drawn
+
+        def pick(candidates: list[int], prefer: Callable[[_Facts], bool]) -> int:
+            favoured = [i for i in candidates if prefer(self.by_index[i])]
+            return rng.choice(favoured if favoured and rng.random() < 0.7 else candidates)
+
+        owners = [i for i, role in personas.items() if role == "owner"]
+        if not owners:
+            if info.leaders:
+                owners = [pick(core, lambda f: f.leader)]
+            elif info.kind == names.INTEREST:
+                owners = [rng.choice(core)]
+            else:
+                owners = [pick(core, lambda f: f.manager)]
+        animators = [i for i, role in personas.items() if role == "animator"]
+        rest = [i for i in core if i not in owners] or [i for i in drawn if i not in owners]
+        if not animators and rest:
+            animators = [pick(rest, lambda f: not f.manager)]
+        rest = [i for i in rest if i not in animators]
+        if len(members) >= 10 and rest and rng.random() < 0.3:
+            owners.append(pick(rest, lambda f: f.manager))
+        rest = [i for i in rest if i not in owners]
+        if len(members) >= 40 and rest and rng.random() < 0.5:
+            animators.append(rng.choice(rest))
+
+        owner = owners[0]
+        created = self._created_days_ago(info, owner)
+        roles = dict.fromkeys(owners, "owner") | dict.fromkeys(animators, "animator")
+        days: dict[int, int] = {}
+        for index in members:
+            if index == owner:
+                days[index] = created
+            elif index in roles:  # the founding team joins within days
+                days[index] = created - rng.randint(0, min(10, created))
+            else:
+                days[index] = int(created * (1 - rng.random() ** 2))
+            days[index] = min(days[index], self.people[index].joined_days_ago)
+        guests = [i for domain in info.partners for i in self.guests[domain]]
+        for index in guests:
+            roles[index] = "guest"
+            days[index] = min(rng.randint(0, created), self.people[index].joined_days_ago)
+        later = sorted((i for i in members + guests if i != owner), key=lambda i: (-days[i], i))
+        order = [owner, *later]
+        request = self._approved_request(info, owner, animators) if info.requested else None
+        plans: list[MemberPlan] = []
+        managing: list[int] = []
+        for index in order:
+            role = roles.get(index, "member")
+            plans.append(self._member(info, index, role, days[index], managing, request))
+            if role in ("owner", "animator"):
+                managing.append(index)
+        invitations = tuple(
+            MemberPlan(
+                person=index,
+                role="guest",
+                how="invited",
+                by=rng.choice(managing),
+                message=names.GUEST_INVITATIONS[info.language],
+            )
+            for domain in info.invited_partners
+            for index in self.guests[domain]
+        )
+        join_requests = tuple(
+            MemberPlan(person=index, role="member", how="requested", message=names.LEA_JOIN_MESSAGE)
+            for index, role in personas.items()
+            if role == "request"
+        )
+        briefed = None
+        if not info.archived and rng.random() < 0.75:
+            briefed = owner if info.visibility == names.SECRET else self.personas["project_lead"]
+        return CommunityPlan(
+            name=info.name,
+            kind=info.kind,
+            visibility=info.visibility,
+            language=info.language,
+            description=_community_description(info),
+            charter=info.charter
+            or (names.CHARTERS_FR[info.kind] if info.language == "fr" else None),
+            tags=info.tags,
+            allows_guests=bool(info.partners or info.invited_partners),
+            created_days_ago=created,
+            created_minute=rng.randint(0, 540),
+            members=tuple(plans),
+            invitations=invitations,
+            join_requests=join_requests,
+            archived=info.archived,
+            briefed_by=briefed,
+            request=request,
+        )
+
+    def _created_days_ago(self, info: CommunityInfo, owner: int) -> int:
+        rng = self.rng
+        if info.requested:
+            return 0  # approved this week: the services open it today
+        if info.archived:
+            days = rng.randint(PLATFORM_DAYS * 3 // 5, PLATFORM_DAYS)
+        elif info.kind == names.PROJECT:
+            days = rng.randint(30, PLATFORM_DAYS * 3 // 5)
+        else:
+            days = rng.randint(60, PLATFORM_DAYS)
+        # Nobody opens a community before joining the company.
+        return min(days, self.people[owner].joined_days_ago)
+
+    def _member(
+        self,
+        info: CommunityInfo,
+        index: int,
+        role: str,
+        days: int,
+        managing: list[int],
+        request: CreationRequestPlan | None,
+    ) -> MemberPlan:
+        rng = self.rng
+        if not managing:
+            return MemberPlan(person=index, role=role, how="created", days_ago=days)
+        if request is not None and index == request.animator and role == "animator":
+            return MemberPlan(person=index, role=role, how="appointed", days_ago=days)
+        by = rng.choice(managing)
+        if role == "guest" or info.visibility == names.SECRET:
+            message = names.GUEST_INVITATIONS[info.language] if role == "guest" else ""
+            return MemberPlan(index, role, "invited", by=by, days_ago=days, message=message)
+        if info.visibility == names.OPEN:
+            return MemberPlan(person=index, role=role, how="joined", days_ago=days)
+        if role != "member" or rng.random() < 0.35:  # the project team is invited
+            return MemberPlan(person=index, role=role, how="invited", by=by, days_ago=days)
+        language = self.by_index[index].language
+        return MemberPlan(
+            person=index,
+            role=role,
+            how="requested",
+            by=by,
+            days_ago=days,
+            message=rng.choice(names.JOIN_MESSAGES[language]),
+            reply=rng.choice(names.JOIN_REPLIES[info.language]),
+        )
+
+    # ---- requests
+
+    def _approved_request(
+        self, info: CommunityInfo, owner: int, animators: list[int]
+    ) -> CreationRequestPlan:
+        purpose, intended, activity = names.REQUESTED_PURPOSES[info.name]
+        return CreationRequestPlan(
+            name=info.name,
+            kind=info.kind,
+            visibility=info.visibility,
+            requester=owner,
+            animator=animators[0] if animators else owner,
+            purpose=purpose,
+            intended_members=intended,
+            expected_activity=activity,
+        )
+
+    def _add_pending_join_requests(self, communities: list[CommunityPlan]) -> None:
+        """A few people wait for an answer from private communities."""
+        rng = self.rng
+        private = [
+            number
+            for number, community in enumerate(communities)
+            if community.visibility == names.PRIVATE and not community.archived
+        ]
+        if not private:
+            return
+        wanted = max(2, round(PENDING_JOIN_REQUESTS_AT_300 * (self.size / 300) ** 0.5))
+        infos = {info.name: info for info in community_catalogue()}
+        for _ in range(wanted):
+            number = rng.choice(private)
+            community = communities[number]
+            taken = {m.person for m in community.members + community.join_requests}
+            weights = {
+                index: weight
+                for index, weight in self._affinity(infos[community.name]).items()
+                if index not in taken and not self.people[index].persona
+            }
+            if not weights:
+                continue
+            person = self._sample(weights, 1)[0]
+            language = self.by_index[person].language
+            asking = MemberPlan(
+                person=person,
+                role="member",
+                how="requested",
+                days_ago=rng.randint(0, 20),
+                message=rng.choice(names.JOIN_MESSAGES[language]),
+            )
+            communities[number] = replace(
+                community, join_requests=(*community.join_requests, asking)
+            )
+
+    def _creation_requests(self) -> list[CreationRequestPlan]:
+        rng = self.rng
+        reviewers = {self.personas["project_lead"], self.personas["admin"]}
+        requests: list[CreationRequestPlan] = []
+        for (
+            name,
+            kind,
+            visibility,
+            terms,
+            purpose,
+            intended,
+            activity,
+            question,
+        ) in names.CREATION_REQUESTS:
+            wanted = {term(t, lang) for t in terms for lang in ("fr", "en")}
+            candidates = [f.index for f in self.facts if f.index not in reviewers]
+            keen = [i for i in candidates if self.by_index[i].tags & wanted] or candidates
+            requester = rng.choice(keen)
+            others = [i for i in keen if i != requester] or [
+                i for i in candidates if i != requester
+            ]
+            requests.append(
+                CreationRequestPlan(
+                    name=name,
+                    kind=kind,
+                    visibility=visibility,
+                    requester=requester,
+                    animator=rng.choice(others),
+                    purpose=purpose,
+                    intended_members=intended,
+                    expected_activity=activity,
+                    question=question,
+                )
+            )
+        return requests
+
+
+def _community_description(info: CommunityInfo) -> str:
+    parts = [info.pitch]
+    if info.topics:
+        topics = "\n".join(f"- {topic}" for topic in info.topics)
+        parts.append(f"{names.TOPICS_HEADING[info.language]}\n{topics}")
+    parts.append(names.DESCRIPTION_ENDINGS[(info.kind, info.language)])
+    return "\n\n".join(parts)
+
+
 def _weighted_sample[T](rng: random.Random, items: tuple[T, ...], count: int) -> list[T]:
     """``count`` distinct items, the first ones of ``items`` being the most likely (1/rank)."""
     pool = list(items)
@@ -619,6 +1157,9 @@ class DemoSummary:
     seconds: float  # the whole load
     people_seconds: float  # creating the people, the bulk of the load
     follows_seconds: float
+    communities: int = 0
+    memberships: int = 0
+    communities_seconds: float = 0.0  # communities, members, requests and invitations
 
     @property
     def people_per_second(self) -> float:
@@ -673,6 +1214,9 @@ def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSu
         phase = time.perf_counter()
         follows = _load_follows(plan, users, progress)
         follows_seconds = time.perf_counter() - phase
+        phase = time.perf_counter()
+        community_count_, memberships = _load_communities(plan, users, progress)
+        communities_seconds = time.perf_counter() - phase
         for person, user in zip(plan.people, users, strict=True):
             if person.deactivate:
                 user_deactivate(actor=None, person_id=user.pk)
@@ -690,6 +1234,9 @@ def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSu
         seconds=time.perf_counter() - started,
         people_seconds=people_seconds,
         follows_seconds=follows_seconds,
+        communities=community_count_,
+        memberships=memberships,
+        communities_seconds=communities_seconds,
     )
 
 
@@ -748,9 +1295,7 @@ def _load_follows(plan: OrgPlan, users: list[User], progress: SupportsWrite | No
 
 
 def _joined_at(plan: OrgPlan, person: PersonPlan) -> datetime.datetime:
-    day = plan.today - datetime.timedelta(days=person.joined_days_ago)
-    start = datetime.datetime.combine(day, datetime.time(8, 30), timezone.get_current_timezone())
-    return min(start + datetime.timedelta(minutes=person.joined_minute), timezone.now())
+    return _moment(plan, person.joined_days_ago, person.joined_minute)
 
 
 def _backdate_joining(plan: OrgPlan, users: list[User]) -> None:
@@ -765,3 +1310,154 @@ def _backdate_joining(plan: OrgPlan, users: list[User]) -> None:
     for person, user in zip(plan.people, users, strict=True):
         user.date_joined = _joined_at(plan, person)
     User.objects.bulk_update(users, ["date_joined"], batch_size=500)
+
+
+def _load_communities(
+    plan: OrgPlan, users: list[User], progress: SupportsWrite | None
+) -> tuple[int, int]:
+    """Open the communities and let people in, each step through the communities services.
+
+    Settings first: partner guests allowed, creation by request. The project lead opens each
+    community for its owner (as approving a creation request would), backdated; everything
+    after that happens "now" as far as the services are concerned (see the report in
+    ``_load_community``).
+    """
+    admin = users[plan.persona_index("admin")]
+    curator = users[plan.persona_index("project_lead")]
+    communities.organisation_settings_update(
+        actor=admin, community_creation="request", guests_allowed=True
+    )
+    total = sum(
+        len(c.members) + len(c.invitations) + len(c.join_requests) for c in plan.communities
+    )
+    memberships = 0
+    with reporter(total, "community members", progress) as bar:
+        for community in plan.communities:
+            memberships += _load_community(plan, community, users, curator, bar.advance)
+    for request in plan.creation_requests:
+        submitted = _submit(request, users)
+        if request.question:
+            communities.creation_request_comment(
+                actor=curator, request_id=submitted.pk, body=request.question
+            )
+    return len(plan.communities), memberships
+
+
+def _load_community(
+    plan: OrgPlan,
+    community: CommunityPlan,
+    users: list[User],
+    curator: User,
+    advance: Any,
+) -> int:
+    """One community, its members, roles, pending invitations and requests.
+
+    ``community_create`` takes ``occurred_at``, so the community and its first owner carry
+    their planned date. The other services (joining, requests, invitations, roles, archiving,
+    the checklist) take no date: those memberships and events are stamped with the time of
+    the load, not with ``MemberPlan.days_ago``.
+    """
+    owner = users[community.owner]
+    if community.request is not None:
+        created = _open_through_request(community, users, curator)
+    else:
+        created = communities.community_create(
+            actor=curator,
+            owner=owner,
+            name=community.name,
+            kind=community.kind,
+            visibility=community.visibility,
+            description=community.description,
+            charter=community.charter,
+            tags=list(community.tags),
+            allows_guests=community.allows_guests,
+            occurred_at=_moment(plan, community.created_days_ago, community.created_minute),
+        )
+    advance()
+    for member in community.members[1:]:
+        user = users[member.person]
+        by = users[member.by] if member.by is not None else owner
+        if member.how == "joined":
+            communities.membership_join(actor=user, community_id=created.pk)
+        elif member.how == "requested":
+            request = communities.join_request_create(
+                actor=user, community_id=created.pk, message=member.message
+            )
+            communities.join_request_decide(
+                actor=by, request_id=request.pk, accept=True, reply=member.reply
+            )
+        elif member.how == "invited":
+            invitation, _token = communities.invitation_create(
+                actor=by,
+                community_id=created.pk,
+                email=user.email,
+                role="animator" if member.role == "animator" else "member",
+                message=member.message,
+            )
+            communities.invitation_accept(actor=user, invitation_id=invitation.pk)
+        # "appointed": the approved creation request already made them animator.
+        if member.role in ("owner", "animator") and member.how != "appointed":
+            communities.membership_set_role(
+                actor=owner, community_id=created.pk, user_id=user.pk, role=member.role
+            )
+        advance()
+    for invitation in community.invitations:
+        communities.invitation_create(
+            actor=users[invitation.by] if invitation.by is not None else owner,
+            community_id=created.pk,
+            email=users[invitation.person].email,
+            message=invitation.message,
+        )
+        advance()
+    for asking in community.join_requests:
+        communities.join_request_create(
+            actor=users[asking.person], community_id=created.pk, message=asking.message
+        )
+        advance()
+    if community.briefed_by is not None:
+        communities.checklist_mark(
+            actor=users[community.briefed_by], community_id=created.pk, item="animator_briefed"
+        )
+    if community.archived:
+        communities.community_archive(actor=owner, community_id=created.pk)
+    return len(community.members)
+
+
+def _submit(request: CreationRequestPlan, users: list[User]) -> Any:
+    return communities.creation_request_submit(
+        actor=users[request.requester],
+        name=request.name,
+        kind=request.kind,
+        visibility=request.visibility,
+        purpose=request.purpose,
+        intended_members=request.intended_members,
+        animator_id=users[request.animator].pk,
+        expected_activity=request.expected_activity,
+    )
+
+
+def _open_through_request(community: CommunityPlan, users: list[User], curator: User) -> Any:
+    """Submitted by its owner, approved by the project lead, then described by its owner."""
+    assert community.request is not None
+    submitted = _submit(community.request, users)
+    approved = communities.creation_request_decide(
+        actor=curator, request_id=submitted.pk, approve=True, reason=""
+    )
+    assert approved.community is not None
+    changes: dict[str, Any] = {
+        "description": community.description,
+        "tags": list(community.tags),
+        "allows_guests": community.allows_guests,
+    }
+    if community.charter is not None:
+        changes["charter"] = community.charter
+    return communities.community_update(
+        actor=users[community.owner], community_id=approved.community.pk, changes=changes
+    )
+
+
+def _moment(plan: OrgPlan, days_ago: int, minute: int) -> datetime.datetime:
+    """That many days before the plan's day, ``minute`` minutes after 08:30, never ahead."""
+    day = plan.today - datetime.timedelta(days=days_ago)
+    start = datetime.datetime.combine(day, datetime.time(8, 30), timezone.get_current_timezone())
+    return min(start + datetime.timedelta(minutes=minute), timezone.now())
