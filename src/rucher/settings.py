@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rucher.core",
     "rucher.accounts",
     "rucher.communities",
+    "rucher.content",
     "rucher.notifications",
     "rucher.ops",
     "rucher.demo",

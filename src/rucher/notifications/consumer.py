@@ -72,6 +72,19 @@ def _inviter(event: Event) -> Iterable[int]:
     )
 
 
+def _payload_all(*keys: str) -> Callable[[Event], Iterable[int]]:
+    def recipients(event: Event) -> Iterable[int]:
+        values = (event.payload.get(key) for key in keys)
+        return [value for value in values if isinstance(value, int)]
+
+    return recipients
+
+
+def _mentioned(event: Event) -> Iterable[int]:
+    # The service already decided that someone who could not read the place is not told.
+    return _payload("user_id")(event) if event.payload.get("notified") else []
+
+
 def _appointed(event: Event) -> Iterable[int]:
     return _target(event) if event.payload.get("how") == "appointed" else []
 
@@ -93,7 +106,18 @@ RECIPIENTS: dict[str, Callable[[Event], Iterable[int]]] = {
     "creation_request.question": _creation_requester,
     "creation_request.approved": _creation_people,
     "creation_request.rejected": _creation_requester,
+    # Conversations. Reactions are one notification each for now; grouping them ("Ana and
+    # 4 others liked your post") is for later.
+    "mention.created": _mentioned,
+    "comment.created": _payload_all("post_author_id", "parent_author_id"),
+    "reaction.added": _payload("item_author_id"),
+    "question.answer_accepted": _payload("answer_author_id"),
 }
+
+# About what is said inside a place: the recipient must be able to read it, not merely see
+# it (a private community's card is visible to every employee, its posts are not). Events
+# without a community are about profile posts, which partner guests cannot read.
+CONTENT_VERBS = {"mention.created", "comment.created", "reaction.added", "question.answer_accepted"}
 
 # Being told you were removed is the one case where the recipient no longer sees the place.
 NOTIFY_EVEN_WITHOUT_ACCESS = {"membership.removed", "join_request.declined", "invitation.refused"}
@@ -102,11 +126,23 @@ NOTIFY_EVEN_WITHOUT_ACCESS = {"membership.removed", "join_request.declined", "in
 def _allowed(recipient: User, event: Event) -> bool:
     if not recipient.is_active:
         return False
+    if event.verb in CONTENT_VERBS:
+        return _can_read(recipient, event.community_id)
     if event.community_id is None or event.verb in NOTIFY_EVEN_WITHOUT_ACCESS:
         return True
     from rucher.communities.models import Community
 
     return Community.objects.visible_to(recipient).filter(pk=event.community_id).exists()
+
+
+def _can_read(recipient: User, community_id: int | None) -> bool:
+    from rucher.communities.models import Community
+    from rucher.communities.policy import communities_readable_by
+
+    if community_id is None:
+        return not recipient.is_guest
+    readable = communities_readable_by(recipient, Community.objects.filter(pk=community_id))
+    return readable.exists()
 
 
 def notifications_for(event: Event) -> list[Notification]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rucher.accounts.models import User
-from rucher.notifications.consumer import NOTIFY_EVEN_WITHOUT_ACCESS
+from rucher.notifications.consumer import CONTENT_VERBS, NOTIFY_EVEN_WITHOUT_ACCESS
 from rucher.notifications.models import Notification
 
 if TYPE_CHECKING:
@@ -19,13 +19,20 @@ if TYPE_CHECKING:
 
 def visible_notifications(user: User) -> QuerySet[Notification]:
     from rucher.communities.models import Community
+    from rucher.communities.policy import communities_readable_by
 
     visible = Community.objects.visible_to(user).values("pk")
-    return Notification.objects.filter(recipient=user).filter(
+    readable = communities_readable_by(user, Community.objects.all()).values("pk")
+    notifications = Notification.objects.filter(recipient=user).filter(
         Q(community_id__isnull=True)
         | Q(community_id__in=visible)
         | Q(verb__in=NOTIFY_EVEN_WITHOUT_ACCESS)
     )
+    # What is said inside a place is shown only to whoever may still read it.
+    hidden = Q(verb__in=CONTENT_VERBS, community_id__isnull=False) & ~Q(community_id__in=readable)
+    if user.is_guest:
+        hidden |= Q(verb__in=CONTENT_VERBS, community_id__isnull=True)
+    return notifications.exclude(hidden)
 
 
 def unread_count(user: User) -> int:
@@ -57,6 +64,10 @@ def _texts() -> dict[str, str]:
         "creation_request.question": _("The project team has a question about your request."),
         "creation_request.approved": _("The community %(community)s has been opened."),
         "creation_request.rejected": _("Your community creation request was not approved."),
+        "mention.created": _("%(actor)s mentioned you in %(community)s."),
+        "comment.created": _("%(actor)s commented in %(community)s."),
+        "reaction.added": _("%(actor)s reacted to what you wrote in %(community)s."),
+        "question.answer_accepted": _("%(actor)s accepted your answer in %(community)s."),
     }
 
 
@@ -75,11 +86,17 @@ def shown(user: User, notifications: list[Notification]) -> list[ShownNotificati
         actor = actors.get(notification.actor_id or 0)
         text = texts.get(notification.verb, notification.verb) % {
             "actor": actor.display_name if actor else _("Someone"),
-            "community": community.name if community else _("a community"),
+            "community": community.name if community else _place_fallback(notification),
             "role": roles.get(notification.payload.get("role", ""), ""),
         }
         result.append(ShownNotification(notification, text, _link(notification, community)))
     return result
+
+
+def _place_fallback(notification: Notification) -> str:
+    if notification.verb in CONTENT_VERBS and notification.community_id is None:
+        return _("a profile post")
+    return _("a community")
 
 
 def _link(notification: Notification, community: Community | None) -> str:

@@ -1,0 +1,136 @@
+"""Who may see and do what with posts and comments. The one place that decides.
+
+- A post in a community is readable by whoever may read the community
+  (``communities_readable_by``): members, every internal person for an open community,
+  administrators. A private community's card is visible to non-members; its posts are not.
+- A profile post (no community) is readable by internal people only: partner guests see the
+  posts of their communities and nothing else.
+- Soft-deleted posts are invisible to everyone through this policy (moderation views, later,
+  will read them on purpose).
+- Posting in a community requires being a current member of it (guests included), whatever
+  its visibility: an open community is readable by all, but one joins it (one click) before
+  writing there. Profile posts are for internal people. Nobody posts in an archived community.
+- Commenting and reacting: anyone who may read the post, unless its community is archived.
+  Partner guests may not comment on profile posts (they cannot read them anyway).
+- Editing: the author only. Deleting: the author, the community's owners and animators, and
+  administrators (the last two with a reason, see services).
+- Accepting an answer to a question: its author, the community's owners and animators,
+  administrators.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from rucher.communities import policy as community_policy
+from rucher.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from rucher.accounts.models import User
+    from rucher.communities.models import Community
+    from rucher.content.models import Comment, Post, PostQuerySet
+
+
+def _is_active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def posts_visible_to(user: User, posts: PostQuerySet) -> PostQuerySet:
+    from rucher.communities.models import Community
+
+    if not _is_active(user):
+        return posts.none()
+    posts = posts.filter(deleted_at__isnull=True)
+    if user.is_admin:
+        return posts
+    readable = community_policy.communities_readable_by(user, Community.objects.all())
+    in_communities = Q(community_id__in=readable.values("pk"))
+    if user.is_guest:
+        return posts.filter(in_communities)
+    return posts.filter(in_communities | Q(community__isnull=True))
+
+
+def access_post(*, user: User, post_id: int) -> Post:
+    """The post if ``user`` may read it, else the same ``NotFound`` as a missing one."""
+    from rucher.content.models import Post
+
+    try:
+        return Post.objects.visible_to(user).select_related("community", "author").get(pk=post_id)
+    except (Post.DoesNotExist, ValueError, TypeError):
+        raise NotFound("post") from None
+
+
+def access_comment(*, user: User, comment_id: int) -> Comment:
+    """A live comment of a post ``user`` may read, else ``NotFound``."""
+    from rucher.content.models import Comment, Post
+
+    try:
+        return (
+            Comment.objects.filter(
+                deleted_at__isnull=True, post__in=Post.objects.visible_to(user).values("pk")
+            )
+            .select_related("post", "post__community", "post__author", "author")
+            .get(pk=comment_id)
+        )
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise NotFound("comment") from None
+
+
+def can_read_place(user: User, community: Community | None) -> bool:
+    """Whether ``user`` may read the posts of ``community`` (None: profile posts)."""
+    if not _is_active(user):
+        return False
+    if community is None:
+        return not user.is_guest
+    return community_policy.can_read(user, community)
+
+
+def can_post(user: User, community: Community | None) -> bool:
+    if not _is_active(user):
+        return False
+    if community is None:
+        return not user.is_guest
+    if community.is_archived:
+        return False
+    return community_policy.membership_of(user, community) is not None
+
+
+def can_edit(user: User, post: Post | Comment) -> bool:
+    return _is_active(user) and post.author_id == user.pk and post.deleted_at is None
+
+
+def _manages(user: User, community: Community | None) -> bool:
+    if community is None:
+        return _is_active(user) and user.is_admin
+    return community_policy.can_manage(user, community)
+
+
+def can_delete(user: User, post: Post) -> bool:
+    if not _is_active(user) or post.deleted_at is not None:
+        return False
+    return post.author_id == user.pk or _manages(user, post.community)
+
+
+def can_delete_comment(user: User, comment: Comment) -> bool:
+    if not _is_active(user) or comment.deleted_at is not None:
+        return False
+    return comment.author_id == user.pk or _manages(user, comment.post.community)
+
+
+def can_comment(user: User, post: Post) -> bool:
+    if post.deleted_at is not None or not can_read_place(user, post.community):
+        return False
+    return post.community is None or not post.community.is_archived
+
+
+can_react = can_comment
+
+
+def can_accept_answer(user: User, post: Post) -> bool:
+    from rucher.content.models import PostType
+
+    if post.type != PostType.QUESTION or not can_comment(user, post):
+        return False
+    return post.author_id == user.pk or _manages(user, post.community)
