@@ -38,7 +38,8 @@ from rucher.accounts.services import (
     user_create,
     user_deactivate,
 )
-from rucher.communities import services as communities
+from rucher.communities import services as community_services
+from rucher.communities.models import Community, CreationRequest
 from rucher.core.progress import SupportsWrite, reporter
 from rucher.demo import names
 from rucher.demo.names import CommunityInfo, Department, Division, SiteInfo, Term, Title, term
@@ -58,11 +59,13 @@ DEACTIVATED_SHARE = 0.02
 NEWCOMER_SHARE = 0.05
 NEWCOMER_DAYS = 60
 
-# Communities: 34 at 300 people, about 120 at 10 000 (then the catalogue runs out), never
-# fewer than the fourteen that show every kind, visibility and persona role.
+# Communities: 34 at 300 people, about 100 at 10 000 (where the catalogue runs out); fewer in
+# small organisations, as in the tests, but never fewer than the twelve that show every kind,
+# visibility, persona role and kind of request.
 COMMUNITIES_AT_300 = 34
-COMMUNITY_GROWTH = 0.37
-MIN_COMMUNITIES = 14
+COMMUNITY_GROWTH = 0.37  # above 300 people
+COMMUNITY_SHRINK = 0.6  # below
+MIN_COMMUNITIES = 12
 PLATFORM_DAYS = 700  # Rucher opened this long before today: no community is older
 PENDING_JOIN_REQUESTS_AT_300 = 5  # besides the employee persona's
 
@@ -235,7 +238,8 @@ class _Planner:
         self._plan_departures()
         self._plan_guests()
         follows = self._plan_follows()
-        # Drawn last, so that adding them left the organisation of a given seed unchanged.
+        # Drawn after everything else, so that a seed gives the same organisation as before
+        # these guests and the communities existed.
         self._plan_more_guests()
         community_planner = _CommunityPlanner(
             rng=self.rng,
@@ -428,7 +432,7 @@ class _Planner:
             unit=team.unit,
             manager=team.members[0],
             title=persona.job_title,
-            skills=self._skills(team.department, manager=False),
+            skills=self._skills(team.department, manager=False, persona=True),
             joined=self.rng.randint(400, 3000),
             team=team,
             persona=persona,
@@ -603,14 +607,18 @@ class _Planner:
             return self.rng.randint(0, NEWCOMER_DAYS - 1)
         return min(NEWCOMER_DAYS + int(self.rng.expovariate(1 / 1300)), 9000)
 
-    def _skills(self, department: Department, *, manager: bool) -> tuple[Term, ...]:
+    def _skills(
+        self, department: Department, *, manager: bool, persona: bool = False
+    ) -> tuple[Term, ...]:
         rng = self.rng
         chosen = _weighted_sample(rng, department.skills, rng.randint(2, 4))
         chosen += _weighted_sample(rng, names.CROSS_SKILLS, rng.choice((0, 0, 1, 1, 2)))
         if manager:
             chosen.append(("Management", "People management"))
-        if not manager and rng.random() < 0.05:
-            return ()  # some people never fill in their skills
+        # Some people never fill in their skills; a persona, shown off in the demo, always
+        # does (drawn all the same, so that the rest of the plan does not depend on it).
+        if not manager and rng.random() < 0.05 and not persona:
+            return ()
         return tuple(dict.fromkeys(chosen))
 
     def _leader_skills(self) -> tuple[Term, ...]:
@@ -704,7 +712,8 @@ class _Planner:
 
 def community_count(people: int) -> int:
     """How many communities an organisation of ``people`` gets, before the catalogue runs out."""
-    return max(MIN_COMMUNITIES, round(COMMUNITIES_AT_300 * (people / 300) ** COMMUNITY_GROWTH))
+    exponent = COMMUNITY_GROWTH if people >= 300 else COMMUNITY_SHRINK
+    return max(MIN_COMMUNITIES, round(COMMUNITIES_AT_300 * (people / 300) ** exponent))
 
 
 @cache
@@ -1318,13 +1327,12 @@ def _load_communities(
     """Open the communities and let people in, each step through the communities services.
 
     Settings first: partner guests allowed, creation by request. The project lead opens each
-    community for its owner (as approving a creation request would), backdated; everything
-    after that happens "now" as far as the services are concerned (see the report in
-    ``_load_community``).
+    community for its owner, as approving a creation request does, on its planned date;
+    what follows is dated by the services themselves (see ``_load_community``).
     """
     admin = users[plan.persona_index("admin")]
     curator = users[plan.persona_index("project_lead")]
-    communities.organisation_settings_update(
+    community_services.organisation_settings_update(
         actor=admin, community_creation="request", guests_allowed=True
     )
     total = sum(
@@ -1337,7 +1345,7 @@ def _load_communities(
     for request in plan.creation_requests:
         submitted = _submit(request, users)
         if request.question:
-            communities.creation_request_comment(
+            community_services.creation_request_comment(
                 actor=curator, request_id=submitted.pk, body=request.question
             )
     return len(plan.communities), memberships
@@ -1348,20 +1356,21 @@ def _load_community(
     community: CommunityPlan,
     users: list[User],
     curator: User,
-    advance: Any,
+    advance: Callable[[], object],
 ) -> int:
     """One community, its members, roles, pending invitations and requests.
 
-    ``community_create`` takes ``occurred_at``, so the community and its first owner carry
-    their planned date. The other services (joining, requests, invitations, roles, archiving,
-    the checklist) take no date: those memberships and events are stamped with the time of
-    the load, not with ``MemberPlan.days_ago``.
+    ``community_create`` takes ``occurred_at``: the community and its first owner's
+    membership carry their planned date, though the two events it records are stamped with
+    the time of the load. The other services (joining, requests, invitations, roles,
+    archiving, the checklist) take no date, so those memberships and events are of the load's
+    time too: ``MemberPlan.days_ago`` is planned but not applied.
     """
     owner = users[community.owner]
     if community.request is not None:
         created = _open_through_request(community, users, curator)
     else:
-        created = communities.community_create(
+        created = community_services.community_create(
             actor=curator,
             owner=owner,
             name=community.name,
@@ -1378,53 +1387,56 @@ def _load_community(
         user = users[member.person]
         by = users[member.by] if member.by is not None else owner
         if member.how == "joined":
-            communities.membership_join(actor=user, community_id=created.pk)
+            community_services.membership_join(actor=user, community_id=created.pk)
         elif member.how == "requested":
-            request = communities.join_request_create(
+            request = community_services.join_request_create(
                 actor=user, community_id=created.pk, message=member.message
             )
-            communities.join_request_decide(
+            community_services.join_request_decide(
                 actor=by, request_id=request.pk, accept=True, reply=member.reply
             )
         elif member.how == "invited":
-            invitation, _token = communities.invitation_create(
+            invitation, _token = community_services.invitation_create(
                 actor=by,
                 community_id=created.pk,
                 email=user.email,
                 role="animator" if member.role == "animator" else "member",
                 message=member.message,
             )
-            communities.invitation_accept(actor=user, invitation_id=invitation.pk)
-        # "appointed": the approved creation request already made them animator.
-        if member.role in ("owner", "animator") and member.how != "appointed":
-            communities.membership_set_role(
+            community_services.invitation_accept(actor=user, invitation_id=invitation.pk)
+        # An invitation or the approved creation request ("appointed") gave animators their
+        # role already; owners besides the first are always promoted.
+        if member.role == "owner" or (
+            member.role == "animator" and member.how in ("joined", "requested")
+        ):
+            community_services.membership_set_role(
                 actor=owner, community_id=created.pk, user_id=user.pk, role=member.role
             )
         advance()
-    for invitation in community.invitations:
-        communities.invitation_create(
-            actor=users[invitation.by] if invitation.by is not None else owner,
+    for invited in community.invitations:
+        community_services.invitation_create(
+            actor=users[invited.by] if invited.by is not None else owner,
             community_id=created.pk,
-            email=users[invitation.person].email,
-            message=invitation.message,
+            email=users[invited.person].email,
+            message=invited.message,
         )
         advance()
     for asking in community.join_requests:
-        communities.join_request_create(
+        community_services.join_request_create(
             actor=users[asking.person], community_id=created.pk, message=asking.message
         )
         advance()
     if community.briefed_by is not None:
-        communities.checklist_mark(
+        community_services.checklist_mark(
             actor=users[community.briefed_by], community_id=created.pk, item="animator_briefed"
         )
     if community.archived:
-        communities.community_archive(actor=owner, community_id=created.pk)
+        community_services.community_archive(actor=owner, community_id=created.pk)
     return len(community.members)
 
 
-def _submit(request: CreationRequestPlan, users: list[User]) -> Any:
-    return communities.creation_request_submit(
+def _submit(request: CreationRequestPlan, users: list[User]) -> CreationRequest:
+    return community_services.creation_request_submit(
         actor=users[request.requester],
         name=request.name,
         kind=request.kind,
@@ -1436,11 +1448,11 @@ def _submit(request: CreationRequestPlan, users: list[User]) -> Any:
     )
 
 
-def _open_through_request(community: CommunityPlan, users: list[User], curator: User) -> Any:
+def _open_through_request(community: CommunityPlan, users: list[User], curator: User) -> Community:
     """Submitted by its owner, approved by the project lead, then described by its owner."""
     assert community.request is not None
     submitted = _submit(community.request, users)
-    approved = communities.creation_request_decide(
+    approved = community_services.creation_request_decide(
         actor=curator, request_id=submitted.pk, approve=True, reason=""
     )
     assert approved.community is not None
@@ -1451,7 +1463,7 @@ def _open_through_request(community: CommunityPlan, users: list[User], curator: 
     }
     if community.charter is not None:
         changes["charter"] = community.charter
-    return communities.community_update(
+    return community_services.community_update(
         actor=users[community.owner], community_id=approved.community.pk, changes=changes
     )
 

@@ -852,8 +852,8 @@ class CommunityInfo:
 # (exponent of people / 300): big open communities grow with the company, clubs and project
 # teams much more slowly.
 COMMUNITY_SIZES: dict[str, tuple[int, int, float]] = {
-    "large": (60, 150, 1.0),
-    "medium": (20, 50, 0.6),
+    "large": (60, 130, 0.9),
+    "medium": (15, 40, 0.6),
     "small": (5, 25, 0.4),
 }
 
@@ -943,8 +943,8 @@ CHAPTER_INTRO = {
 }
 
 # In order of importance: a small organisation gets the first ones its departments allow,
-# a large one more (see generator.community_count). The first fourteen show every kind,
-# visibility and persona role, and fit the smallest organisation.
+# a large one more (see generator.community_count). The first twelve show every kind,
+# visibility, persona role and kind of request, and fit the smallest organisation.
 COMMUNITIES: tuple[CommunityInfo, ...] = (
     CommunityInfo(
         name="Ambassadeurs Rucher",
@@ -1073,51 +1073,123 @@ COMMUNITIES: tuple[CommunityInfo, ...] = (
         ),
     ),
     CommunityInfo(
-        name="English speakers in Lyon",
-        kind=INTEREST,
-        visibility=OPEN,
-        language="en",
+        name="IA générative — pilote",
+        kind=PROJECT,
+        visibility=PRIVATE,
+        language="fr",
         pitch=(
-            "Lunchtime conversation tables, book swaps and the odd pub quiz for everyone at "
-            "the Lyon site who speaks English: native speakers, expats and learners alike."
+            "Le pilote des assistants d'IA générative : choix des cas d'usage, évaluation des "
+            "outils, règles d'utilisation définies avec le juridique et la cybersécurité. "
+            "Groupe restreint aux testeurs désignés."
         ),
         topics=(
-            "Conversation table every Tuesday at 12:30, cafeteria, level 2",
-            "Book and film recommendations",
-            "Practical tips for newcomers to Lyon",
+            "Cas d'usage retenus et critères d'évaluation",
+            "Charte d'utilisation et données autorisées",
+            "Retours hebdomadaires des testeurs",
         ),
-        tags=("English", "Lyon", "Languages"),
-        site="Lyon",
-        speaks="en",
-        interests=(("Voyages", "Travel"), ("Lecture", "Reading")),
+        tags=("IA", "IA générative", "Pilote"),
+        departments=("DATA", "APPS", "CYBER", "JUR"),
+        interests=(("Intelligence artificielle", "Artificial intelligence"),),
+        personas=(("employee", "request"),),
     ),
     CommunityInfo(
-        name="Lean & amélioration continue",
-        kind=BEST_PRACTICE,
+        name="Cercle des managers",
+        kind=PROFESSION,
+        visibility=SECRET,
+        language="fr",
+        pitch=(
+            "Un espace entre managers pour s'entraider sur les situations délicates : "
+            "recrutements, entretiens annuels, conflits, changements d'organisation."
+        ),
+        topics=(
+            "Codéveloppement : un cas par mois, en petit groupe",
+            "Ressources RH pour les entretiens et les feedbacks",
+            "Questions sur les réorganisations en cours",
+        ),
+        tags=("Management", "Leadership", "Codéveloppement"),
+        size="medium",
+        managers=True,
+        charter=CONFIDENTIAL_CHARTER_FR,
+    ),
+    CommunityInfo(
+        name="Migration Windows 11",
+        kind=PROJECT,
+        visibility=PRIVATE,
+        language="fr",
+        pitch=(
+            "La migration des postes de travail vers Windows 11, de la préparation des "
+            "masters au support après migration. Projet terminé : l'espace est archivé et "
+            "reste consultable."
+        ),
+        topics=(
+            "Planning de migration par site",
+            "Problèmes connus et contournements",
+            "Bilan du projet",
+        ),
+        tags=("Windows 11", "Poste de travail", "Migration"),
+        departments=("INFRA", "DWP"),
+        archived=True,
+    ),
+    CommunityInfo(
+        name="Course à pied",
+        kind=INTEREST,
         visibility=OPEN,
         language="fr",
         pitch=(
-            "Les chantiers d'amélioration continue de nos usines et de nos services : 5S, "
-            "SMED, résolution de problèmes, rituels d'équipe. Les bonnes idées d'un site "
-            "profitent aux autres."
+            "Sorties du midi, plans d'entraînement et inscriptions groupées aux courses : que "
+            "vous prépariez un marathon ou vos premiers 5 km, venez courir avec nous."
         ),
         topics=(
-            "Retours de chantiers Kaizen, avec photos avant/après",
-            "Modèles prêts à l'emploi : A3, 8D, management visuel",
-            "Formations Green Belt et Black Belt",
-            "Les petites victoires de la semaine",
+            "Sorties le mardi et le jeudi à 12 h 15",
+            "Inscriptions groupées (maillot Hélios offert)",
+            "Conseils d'entraînement et de récupération",
         ),
-        tags=("Lean", "Amélioration continue", "Kaizen", "Excellence opérationnelle"),
+        tags=("Running", "Sport", "Course à pied"),
         size="medium",
-        departments=("PROD", "QHSE", "LOG"),
-        skills=(
-            "Lean",
-            ("Amélioration continue", "Continuous improvement"),
-            "5S",
-            "Kaizen",
-            "Six Sigma",
-            "SMED",
+        interests=(("Course à pied", "Running"),),
+        personas=(("employee", "member"),),
+        name_en="Running club",
+        pitch_en=(
+            "Lunchtime runs, training plans and group entries to races, whether you are "
+            "training for a marathon or your first 5k."
         ),
+    ),
+    CommunityInfo(
+        name="Vélotaf",
+        kind=INTEREST,
+        visibility=OPEN,
+        language="fr",
+        pitch=(
+            "Aller au travail à vélo : itinéraires conseillés, parkings sécurisés sur nos "
+            "sites, entretien, forfait mobilités durables."
+        ),
+        topics=(
+            "Itinéraires testés et approuvés",
+            "Atelier réparation le premier vendredi du mois",
+            "Défi « Au boulot à vélo » en juin",
+        ),
+        tags=("Vélo", "Mobilité", "Développement durable"),
+        interests=(("Vélo", "Cycling"), ("Développement durable", "Sustainability")),
+        requested=True,
+    ),
+    CommunityInfo(
+        name="Refonte du portail client",
+        kind=PROJECT,
+        visibility=PRIVATE,
+        language="fr",
+        pitch=(
+            "Repenser le portail client avec nos clients : parcours de commande, suivi des "
+            "interventions, documentation en ligne. Atelier Boréal nous accompagne sur le "
+            "design de service."
+        ),
+        topics=(
+            "Entretiens clients et personas",
+            "Maquettes et tests utilisateurs",
+            "Priorisation du backlog",
+        ),
+        tags=("Portail client", "Expérience client", "Design de service"),
+        departments=("SAV", "MKT", "APPS", "VENTES"),
+        invited_partners=(BOREAL,),
     ),
     CommunityInfo(
         name="Sécurité au travail",
@@ -1169,64 +1241,6 @@ COMMUNITIES: tuple[CommunityInfo, ...] = (
         personas=(("employee", "member"),),
     ),
     CommunityInfo(
-        name="Cercle des managers",
-        kind=PROFESSION,
-        visibility=SECRET,
-        language="fr",
-        pitch=(
-            "Un espace entre managers pour s'entraider sur les situations délicates : "
-            "recrutements, entretiens annuels, conflits, changements d'organisation."
-        ),
-        topics=(
-            "Codéveloppement : un cas par mois, en petit groupe",
-            "Ressources RH pour les entretiens et les feedbacks",
-            "Questions sur les réorganisations en cours",
-        ),
-        tags=("Management", "Leadership", "Codéveloppement"),
-        size="medium",
-        managers=True,
-        charter=CONFIDENTIAL_CHARTER_FR,
-    ),
-    CommunityInfo(
-        name="IA générative — pilote",
-        kind=PROJECT,
-        visibility=PRIVATE,
-        language="fr",
-        pitch=(
-            "Le pilote des assistants d'IA générative : choix des cas d'usage, évaluation des "
-            "outils, règles d'utilisation définies avec le juridique et la cybersécurité. "
-            "Groupe restreint aux testeurs désignés."
-        ),
-        topics=(
-            "Cas d'usage retenus et critères d'évaluation",
-            "Charte d'utilisation et données autorisées",
-            "Retours hebdomadaires des testeurs",
-        ),
-        tags=("IA", "IA générative", "Pilote"),
-        departments=("DATA", "APPS", "CYBER", "JUR"),
-        interests=(("Intelligence artificielle", "Artificial intelligence"),),
-        personas=(("employee", "request"),),
-    ),
-    CommunityInfo(
-        name="Migration Windows 11",
-        kind=PROJECT,
-        visibility=PRIVATE,
-        language="fr",
-        pitch=(
-            "La migration des postes de travail vers Windows 11, de la préparation des "
-            "masters au support après migration. Projet terminé : l'espace est archivé et "
-            "reste consultable."
-        ),
-        topics=(
-            "Planning de migration par site",
-            "Problèmes connus et contournements",
-            "Bilan du projet",
-        ),
-        tags=("Windows 11", "Poste de travail", "Migration"),
-        departments=("INFRA", "DWP"),
-        archived=True,
-    ),
-    CommunityInfo(
         name="Projet Orion",
         kind=PROJECT,
         visibility=SECRET,
@@ -1246,27 +1260,49 @@ COMMUNITIES: tuple[CommunityInfo, ...] = (
         charter=CONFIDENTIAL_CHARTER_FR,
     ),
     CommunityInfo(
-        name="Course à pied",
+        name="English speakers in Lyon",
         kind=INTEREST,
+        visibility=OPEN,
+        language="en",
+        pitch=(
+            "Lunchtime conversation tables, book swaps and the odd pub quiz for everyone at "
+            "the Lyon site who speaks English: native speakers, expats and learners alike."
+        ),
+        topics=(
+            "Conversation table every Tuesday at 12:30, cafeteria, level 2",
+            "Book and film recommendations",
+            "Practical tips for newcomers to Lyon",
+        ),
+        tags=("English", "Lyon", "Languages"),
+        site="Lyon",
+        speaks="en",
+    ),
+    CommunityInfo(
+        name="Lean & amélioration continue",
+        kind=BEST_PRACTICE,
         visibility=OPEN,
         language="fr",
         pitch=(
-            "Sorties du midi, plans d'entraînement et inscriptions groupées aux courses : que "
-            "vous prépariez un marathon ou vos premiers 5 km, venez courir avec nous."
+            "Les chantiers d'amélioration continue de nos usines et de nos services : 5S, "
+            "SMED, résolution de problèmes, rituels d'équipe. Les bonnes idées d'un site "
+            "profitent aux autres."
         ),
         topics=(
-            "Sorties le mardi et le jeudi à 12 h 15",
-            "Inscriptions groupées (maillot Hélios offert)",
-            "Conseils d'entraînement et de récupération",
+            "Retours de chantiers Kaizen, avec photos avant/après",
+            "Modèles prêts à l'emploi : A3, 8D, management visuel",
+            "Formations Green Belt et Black Belt",
+            "Les petites victoires de la semaine",
         ),
-        tags=("Running", "Sport", "Course à pied"),
+        tags=("Lean", "Amélioration continue", "Kaizen", "Excellence opérationnelle"),
         size="medium",
-        interests=(("Course à pied", "Running"),),
-        personas=(("employee", "member"),),
-        name_en="Running club",
-        pitch_en=(
-            "Lunchtime runs, training plans and group entries to races, whether you are "
-            "training for a marathon or your first 5k."
+        departments=("PROD", "QHSE", "LOG"),
+        skills=(
+            "Lean",
+            ("Amélioration continue", "Continuous improvement"),
+            "5S",
+            "Kaizen",
+            "Six Sigma",
+            "SMED",
         ),
     ),
     CommunityInfo(
@@ -1289,43 +1325,6 @@ COMMUNITIES: tuple[CommunityInfo, ...] = (
         skills=(("Animation de communautés", "Community management"), ("Formation", "Training")),
         partners=(NEXIA,),
         personas=(("animator", "member"), ("project_lead", "member")),
-    ),
-    CommunityInfo(
-        name="Refonte du portail client",
-        kind=PROJECT,
-        visibility=PRIVATE,
-        language="fr",
-        pitch=(
-            "Repenser le portail client avec nos clients : parcours de commande, suivi des "
-            "interventions, documentation en ligne. Atelier Boréal nous accompagne sur le "
-            "design de service."
-        ),
-        topics=(
-            "Entretiens clients et personas",
-            "Maquettes et tests utilisateurs",
-            "Priorisation du backlog",
-        ),
-        tags=("Portail client", "Expérience client", "Design de service"),
-        departments=("SAV", "MKT", "APPS", "VENTES"),
-        invited_partners=(BOREAL,),
-    ),
-    CommunityInfo(
-        name="Vélotaf",
-        kind=INTEREST,
-        visibility=OPEN,
-        language="fr",
-        pitch=(
-            "Aller au travail à vélo : itinéraires conseillés, parkings sécurisés sur nos "
-            "sites, entretien, forfait mobilités durables."
-        ),
-        topics=(
-            "Itinéraires testés et approuvés",
-            "Atelier réparation le premier vendredi du mois",
-            "Défi « Au boulot à vélo » en juin",
-        ),
-        tags=("Vélo", "Mobilité", "Développement durable"),
-        interests=(("Vélo", "Cycling"), ("Développement durable", "Sustainability")),
-        requested=True,
     ),
     CommunityInfo(
         name="Cloud & DevOps",

@@ -37,7 +37,8 @@ PERSONAS: tuple[Persona, ...] = (
         job_title="Data scientist",
         department="DATA",
         purpose=(
-            "An ordinary employee: browse the directory, fill in a profile, follow colleagues."
+            "An ordinary employee: browses the directory, follows colleagues, belongs to "
+            "several communities and waits for an answer to a request to join a private one."
         ),
     ),
     Persona(
@@ -49,8 +50,8 @@ PERSONAS: tuple[Persona, ...] = (
         job_title="Chargé de communication interne",
         department="COMM",
         purpose=(
-            "An employee from internal communications who is to animate communities "
-            "(give them the animator role once communities exist)."
+            "An employee from internal communications who animates communities: answers join "
+            "requests, invites colleagues, manages members and the launch checklist."
         ),
     ),
     Persona(
@@ -62,8 +63,9 @@ PERSONAS: tuple[Persona, ...] = (
         job_title="Cheffe de projet réseau social d'entreprise",
         department="DWP",
         purpose=(
-            "Leads the enterprise social network project (role: ESN project team): pilots, "
-            "KPIs, surveys, steering reports, and sees partner guests."
+            "Leads the enterprise social network project (role: ESN project team): reviews "
+            "community creation requests, owns the project's communities, pilots, KPIs, "
+            "surveys, steering reports, and sees partner guests."
         ),
     ),
     Persona(
@@ -75,8 +77,8 @@ PERSONAS: tuple[Persona, ...] = (
         job_title="Administrateur systèmes",
         department="INFRA",
         purpose=(
-            "IT administrator (role: administrator): manages people, org units and settings, "
-            "and opens Django's admin site at /admin/."
+            "IT administrator (role: administrator): manages people, org units, every "
+            "community and the organisation settings, and opens Django's admin site at /admin/."
         ),
     ),
     Persona(
@@ -88,8 +90,8 @@ PERSONAS: tuple[Persona, ...] = (
         job_title="Change management consultant",
         department="",
         purpose=(
-            "A partner guest from Kestrel Consulting Ltd (role: partner guest): sees only "
-            "themselves until invited into a community; no directory access."
+            "A partner guest from Kestrel Consulting Ltd (role: partner guest): sees only the "
+            "private project communities they were invited into, and no directory."
         ),
     ),
 )

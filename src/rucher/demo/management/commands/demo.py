@@ -17,7 +17,13 @@ from rucher.demo.generator import (
     generate,
 )
 from rucher.demo.personas import DEMO_PASSWORD, PERSONAS
-from rucher.demo.selectors import demo_counts, people_count, personas_present
+from rucher.demo.selectors import (
+    creation_requests_awaiting_review,
+    demo_counts,
+    people_count,
+    persona_communities,
+    personas_present,
+)
 
 NOT_MIGRATED = "The database is not ready ({error}). Run `rucher migrate` first."
 
@@ -46,7 +52,9 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds people (for `make run`).",
         )
         actions.add_parser("credentials", help="How to log in as each demo persona.")
-        actions.add_parser("status", help="Count people, units, follows and events.")
+        actions.add_parser(
+            "status", help="Count people, units, follows, communities, requests and events."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -83,9 +91,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded {summary.people} people ({summary.deactivated} deactivated), "
                 f"{summary.guests} partner guests, {summary.org_units} org units, "
-                f"{summary.sites} sites and {summary.follows} follows in "
-                f"{summary.seconds:.1f} s ({summary.people_per_second:.0f} people/s); "
-                f"{summary.events} events recorded."
+                f"{summary.sites} sites, {summary.follows} follows and {summary.communities} "
+                f"communities with {summary.memberships} members in {summary.seconds:.1f} s "
+                f"({summary.people_per_second:.0f} people/s); {summary.events} events recorded."
             )
         )
         self.stdout.write("Run `rucher demo credentials` to see how to log in.")
@@ -102,17 +110,26 @@ class Command(BaseCommand):
         url = site_address()
         self.stdout.write(f"Rucher demo: open {url}/ and log in with one of these accounts.")
         self.stdout.write(f"Every demo account uses the password: {DEMO_PASSWORD}\n")
+        try:
+            present = personas_present()
+            communities = persona_communities()
+            awaiting = creation_requests_awaiting_review()
+        except DatabaseError:
+            present, communities, awaiting = set(), {}, 0
         width = max(len(p.email) for p in PERSONAS)
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.email:<{width}}  {persona.display_name}")
             self.stdout.write(f"  {'':<{width}}  {persona.purpose}")
+            if communities.get(persona.email):
+                listed = "; ".join(communities[persona.email])
+                self.stdout.write(f"  {'':<{width}}  Communities: {listed}.")
+            if persona.key == "project_lead" and awaiting:
+                self.stdout.write(
+                    f"  {'':<{width}}  Creation requests awaiting review: {awaiting}."
+                )
         self.stdout.write(
             "\nAny other person of the demo organisation logs in with the same password."
         )
-        try:
-            present = personas_present()
-        except DatabaseError:
-            present = set()
         missing = [p.email for p in PERSONAS if p.email not in present]
         if missing:
             self.stderr.write(
