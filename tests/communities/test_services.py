@@ -276,3 +276,14 @@ def test_an_e_mailed_invitation_makes_a_secret_community_visible_to_its_new_acco
     )
     late = make_person("late.comer@exemple.fr", "Late Comer")
     assert communities["secret"] in set(Community.objects.visible_to(late))
+
+
+def test_a_backdated_community_is_backdated_in_the_event_log(project_lead):
+    then = timezone.now() - datetime.timedelta(days=400)
+    community = services.community_create(
+        actor=project_lead, name="History", kind="interest", occurred_at=then
+    )
+    created = Event.objects.get(verb="community.created", community_id=community.pk)
+    joined = Event.objects.get(verb="membership.joined", community_id=community.pk)
+    assert created.occurred_at == then
+    assert joined.occurred_at == then

@@ -57,7 +57,12 @@ def _text(field: str, value: str | None, limit: int) -> str:
 
 
 def _record(
-    actor: User | None, verb: str, community: Community, target: Any = None, **payload: Any
+    actor: User | None,
+    verb: str,
+    community: Community,
+    target: Any = None,
+    occurred_at: datetime.datetime | None = None,
+    **payload: Any,
 ) -> None:
     events.record(
         actor=actor,
@@ -65,6 +70,7 @@ def _record(
         target=target if target is not None else community,
         community_id=community.pk,
         payload=payload,
+        occurred_at=occurred_at,
     )
 
 
@@ -199,10 +205,23 @@ def community_create(
         role=CommunityRole.OWNER,
         joined_at=community.created_at,
     )
+    # A backdated community (imports, the demo) keeps its history in the log too.
     _record(
-        actor, "community.created", community, visibility=community.visibility, kind=kind_row.code
+        actor,
+        "community.created",
+        community,
+        occurred_at=community.created_at,
+        visibility=community.visibility,
+        kind=kind_row.code,
     )
-    _record(actor, "membership.joined", community, target=first_owner, role=CommunityRole.OWNER)
+    _record(
+        actor,
+        "membership.joined",
+        community,
+        target=first_owner,
+        occurred_at=community.created_at,
+        role=CommunityRole.OWNER,
+    )
     return community
 
 
