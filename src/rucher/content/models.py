@@ -8,6 +8,8 @@ counts and the event log stay coherent.
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -81,6 +83,16 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Announcements stay on top of the community feed while pinned_at is set.
+    pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True)
+    asks_read_confirmation = models.BooleanField(_("asks for a read confirmation"), default=False)
+    comments_locked = models.BooleanField(_("comments locked"), default=False)
+    # Hidden by a moderator: invisible to readers, restorable; the author sees it and why.
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     objects: ClassVar[PostQuerySet] = PostQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -92,10 +104,15 @@ class Post(models.Model):
             models.Index(fields=["community", "-created_at"]),
             models.Index(fields=["community", "-last_activity_at"]),
             models.Index(fields=["author", "-created_at"]),
+            models.Index(fields=["community", "pinned_at"]),
         ]
 
     def __str__(self) -> str:
         return self.title or self.body[:50]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_deleted(self) -> bool:
@@ -137,6 +154,11 @@ class Comment(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("comment")
@@ -150,6 +172,10 @@ class Comment(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Reaction(models.Model):
@@ -218,3 +244,260 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.post_id}/{self.comment_id}"
+
+
+# ---------------------------------------------------------------- post types
+
+
+class Poll(models.Model):
+    """The choices of a poll post. Results show after one has voted or after closing."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="poll")
+    multiple = models.BooleanField(_("several choices allowed"), default=False)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+
+    def __str__(self) -> str:
+        return f"poll {self.post_id}"
+
+    def is_closed(self, now: datetime | None = None) -> bool:
+        return self.closes_at is not None and self.closes_at <= (now or timezone.now())
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("choice"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["option", "user"], name="one_vote_per_option")
+        ]
+        indexes = [models.Index(fields=["poll", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.option_id}"
+
+
+class IdeaStatus(models.TextChoices):
+    NEW = "new", _("New")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+class Idea(models.Model):
+    """An idea post's status, moved by animators, with the official response."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="idea")
+    status = models.CharField(
+        _("status"), max_length=16, choices=IdeaStatus.choices, default=IdeaStatus.NEW
+    )
+    response = models.TextField(_("official response"), blank=True)
+    response_html = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    vote_count = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+
+    def __str__(self) -> str:
+        return f"idea {self.post_id} ({self.status})"
+
+
+class IdeaVote(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_votes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="one_vote_per_idea")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → idea {self.idea_id}"
+
+
+class Event(models.Model):
+    """An event post. Times are stored in UTC; ``time_zone`` is the one it was planned in."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="event")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE, bumped on changes
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"event {self.post_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RsvpAnswer(models.TextChoices):
+    GOING = "going", _("Going")
+    MAYBE = "maybe", _("Maybe")
+    NOT_GOING = "not_going", _("Not going")
+
+
+class EventRsvp(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    answer = models.CharField(_("answer"), max_length=12, choices=RsvpAnswer.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_rsvp_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.answer} {self.event_id}"
+
+
+class ReadConfirmation(models.Model):
+    """ "I have read it" on an announcement that asks for it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="read_confirmations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_confirmations"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="one_read_confirmation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.post_id}"
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: the original name is kept in a column and given back
+    # only through the policy-checked download view.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file uploaded by someone, first pending (no post), then attached to a post or
+    comment when that is written. Every download goes through ``policy.access_attachment``."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachments"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=300, blank=True)
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.thumbnail)
+
+
+# ---------------------------------------------------------------- moderation
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DISMISSED = "dismissed", _("Dismissed")
+    ACTIONED = "actioned", _("Acted upon")
+
+
+class Report(models.Model):
+    """Someone's report of a post or comment, for the community's moderators."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    # Denormalised so that queues filter by community without joining posts.
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    reason = models.CharField(_("reason"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(_("resolution note"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open report per person per item; a new report after a decision is allowed.
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=models.Q(comment__isnull=True, status="open"),
+                name="one_open_report_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=models.Q(comment__isnull=False, status="open"),
+                name="one_open_report_per_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} on {self.post_id}/{self.comment_id}"

@@ -5,8 +5,8 @@
   administrators. A private community's card is visible to non-members; its posts are not.
 - A profile post (no community) is readable by internal people only: partner guests see the
   posts of their communities and nothing else.
-- Soft-deleted posts are invisible to everyone through this policy (moderation views, later,
-  will read them on purpose).
+- Soft-deleted posts are invisible to everyone through this policy (moderation views read
+  them on purpose). A post hidden by a moderator is invisible to all but its author.
 - Posting in a community requires being a current member of it (guests included), whatever
   its visibility: an open community is readable by all, but one joins it (one click) before
   writing there. Profile posts are for internal people. Nobody posts in an archived community.
@@ -42,7 +42,10 @@ def posts_visible_to(user: User, posts: PostQuerySet) -> PostQuerySet:
 
     if not _is_active(user):
         return posts.none()
-    posts = posts.filter(deleted_at__isnull=True)
+    # A post hidden by a moderator stays readable by its author, who is told why.
+    posts = posts.filter(deleted_at__isnull=True).filter(
+        Q(hidden_at__isnull=True) | Q(author_id=user.pk)
+    )
     if user.is_admin:
         return posts
     readable = community_policy.communities_readable_by(user, Community.objects.all())
@@ -119,13 +122,17 @@ def can_delete_comment(user: User, comment: Comment) -> bool:
     return comment.author_id == user.pk or _manages(user, comment.post.community)
 
 
-def can_comment(user: User, post: Post) -> bool:
-    if post.deleted_at is not None or not can_read_place(user, post.community):
+def can_react(user: User, post: Post) -> bool:
+    if post.deleted_at is not None or post.hidden_at is not None:
+        return False
+    if not can_read_place(user, post.community):
         return False
     return post.community is None or not post.community.is_archived
 
 
-can_react = can_comment
+def can_comment(user: User, post: Post) -> bool:
+    """Reacting rights, unless a moderator locked the comments."""
+    return not post.comments_locked and can_react(user, post)
 
 
 def can_accept_answer(user: User, post: Post) -> bool:
