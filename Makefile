@@ -47,6 +47,7 @@ check: env
 
 bench: env
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
+	$(VENV)/bin/python -m bench feeds $(FEEDS_ARGS)
 
 messages: env
 	cd src/rucher && ../../$(RUCHER) makemessages -l fr -l en --no-location && ../../$(RUCHER) makemessages -d djangojs -l fr -l en --no-location && ../../$(RUCHER) compilemessages

@@ -1,6 +1,9 @@
 """Build the demo organisation in a throwaway SQLite database and time what people feel.
 
     python -m bench [--people 10000] [--repeat 20] [--seed 2024] [--no-record]
+    python -m bench feeds [--people 10000] [--communities 1000] [--posts 1000000] ...
+
+The second is the feed scenario, see bench/feeds.py.
 
 Measures loading the people through the services (people/s), directory searches through
 ``rucher.accounts.selectors.directory_search`` (by name word, by skill, by org unit subtree;
@@ -79,7 +82,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    arguments = parse_arguments(argv)
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["feeds"]:  # `python -m bench feeds`: the feed scenario (bench/feeds.py)
+        from bench.feeds import main as feeds
+
+        feeds(given[1:])
+        return
+    arguments = parse_arguments(given)
     machine = describe(REPOSITORY)  # before the load, so the load average is the machine's own
     with tempfile.TemporaryDirectory(prefix="rucher-bench-") as data_dir:
         _prepare_environment(Path(data_dir))

@@ -1,4 +1,4 @@
-"""Repeated timings summarised as median and 95th percentile. No Django here."""
+"""Repeated timings summarised as median, 95th and 99th percentiles. No Django here."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Timing:
     # Processor time of this process. SQLite runs in-process, so on a busy shared machine this
     # is close to what the wall clock would read on an idle one.
     cpu_median_ms: float
+    p99_ms: float = 0.0  # meaningful from 100 runs; with fewer it is the slowest run or so
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -46,4 +47,5 @@ def measure(action: Callable[[], object], *, repeat: int, warmup: int = 1) -> Ti
         p95_ms=percentile(samples, 0.95),
         min_ms=min(samples),
         cpu_median_ms=statistics.median(cpu_samples),
+        p99_ms=percentile(samples, 0.99),
     )

@@ -224,3 +224,111 @@ def build_communities(personas, other_guest, former_member) -> dict:
     invite_and_accept(inviter=owner, community=elsewhere, person=other_guest)
     made["elsewhere"] = elsewhere
     return made
+
+
+def build_conversations(personas, communities, *, word: str = "", upload=None) -> dict:
+    """One item of every kind of conversation in each of the open, private and secret
+    communities, plus a profile post, keyed "post:open", "comment:open", "reply:open",
+    "question:open", "answer:open", "poll:open", "idea:open", "event:open",
+    "announcement:open", "attachment:open", "report:open" (and so on for private and
+    secret; "profile_post").
+
+    ``word`` followed by the visibility ("quokkasecret") is written into every text of that
+    community (the canary tests look for it); ``upload`` makes an uploaded file for each
+    community's attachment (a callable taking a file name and returning an UploadedFile),
+    whose name carries the word too.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from rucher.content import moderation, services
+    from rucher.content.attachments import attachment_upload
+    from rucher.core.markdown import mention
+
+    member, animator, owner = personas["member"], personas["animator"], personas["owner"]
+    made: dict = {}
+    soon = timezone.now() + datetime.timedelta(days=10)
+    outer_word = word
+    for visibility in ("open", "private", "secret"):
+        word = f"{outer_word}{visibility}" if outer_word else ""
+        community_id = communities[visibility].pk
+        attachment_ids = []
+        if upload is not None:
+            attachment = attachment_upload(actor=member, upload=upload(f"{word}-plan.png"))
+            attachment_ids.append(attachment.pk)
+            made[f"attachment:{visibility}"] = attachment
+        post = services.post_create(
+            actor=member,
+            community_id=community_id,
+            body=f"Discussion {word} with {mention(animator.pk, animator.display_name)} #rail",
+            attachment_ids=attachment_ids,
+        )
+        comment = services.comment_create(actor=animator, post_id=post.pk, body=f"Comment {word}")
+        reply = services.comment_create(
+            actor=member, post_id=post.pk, body=f"Reply {word}", parent_id=comment.pk
+        )
+        services.reaction_set(actor=animator, post_id=post.pk, kind="like")
+        question = services.post_create(
+            actor=member,
+            community_id=community_id,
+            type="question",
+            title=f"Question {word}?",
+            body=f"How {word}?",
+        )
+        answer = services.comment_create(actor=animator, post_id=question.pk, body=f"So {word}")
+        poll = services.post_create(
+            actor=member,
+            community_id=community_id,
+            type="poll",
+            title=f"Poll {word}",
+            body=f"Choose {word}",
+            poll=services.PollSpec(options=[f"Yes {word}", f"No {word}"]),
+        )
+        idea = services.post_create(
+            actor=member,
+            community_id=community_id,
+            type="idea",
+            title=f"Idea {word}",
+            body=f"Let us {word}",
+        )
+        event = services.post_create(
+            actor=animator,
+            community_id=community_id,
+            type="event",
+            title=f"Event {word}",
+            body=f"Meet {word}",
+            event=services.EventSpec(
+                starts_at=soon,
+                ends_at=soon + datetime.timedelta(hours=2),
+                time_zone="Europe/Paris",
+                place=f"Room {word}",
+            ),
+        )
+        announcement = services.post_create(
+            actor=animator,
+            community_id=community_id,
+            type="announcement",
+            title=f"Announcement {word}",
+            body=f"Read {word}",
+            asks_read_confirmation=True,
+        )
+        report = moderation.report_create(actor=owner, post_id=post.pk, reason=f"Off topic {word}")
+        made.update(
+            {
+                f"post:{visibility}": post,
+                f"comment:{visibility}": comment,
+                f"reply:{visibility}": reply,
+                f"question:{visibility}": question,
+                f"answer:{visibility}": answer,
+                f"poll:{visibility}": poll,
+                f"idea:{visibility}": idea,
+                f"event:{visibility}": event,
+                f"announcement:{visibility}": announcement,
+                f"report:{visibility}": report,
+            }
+        )
+    made["profile_post"] = services.post_create(
+        actor=personas["outsider"], community_id=None, body=f"Profile {outer_word}profile"
+    )
+    return made

@@ -678,14 +678,35 @@ for v in VISIBILITIES:
         ),
     ]
 
+# Conversations: their rows live beside the pages and the API that serve them.
+from tests.matrix_content_api import ROWS as CONTENT_API_ROWS  # noqa: E402
+from tests.matrix_content_pages import ROWS as CONTENT_PAGE_ROWS  # noqa: E402
+
+ROWS += CONTENT_PAGE_ROWS + CONTENT_API_ROWS
+ROWS += [
+    Row("api:notifications_list", "GET", url("api:notifications_list"), api(200)),
+    Row("api:notifications_unread_count", "GET", url("api:notifications_unread_count"), api(200)),
+    Row(
+        "api:notifications_read",
+        "POST",
+        url("api:notifications_read"),
+        api(200),
+        {"ids": None},
+        json=True,
+    ),
+]
+
 
 # ---------------------------------------------------------------- the world
 
 
-def _png() -> SimpleUploadedFile:
+def _png(name: str = "face.png") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), (10, 90, 160)).save(buffer, format="PNG")
-    return SimpleUploadedFile("face.png", buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+CANARY = "quokka"  # tests/test_canary.py looks for "quokkasecret" where it must not be
 
 
 def build_world() -> dict[str, Any]:
@@ -721,8 +742,10 @@ def build_world() -> dict[str, Any]:
     _partner, partner_token = services.invitation_create(
         actor=owner, community_id=communities["open"].pk, email="new.partner@acme.example"
     )
+    conversations = cast.build_conversations(people, communities, word=CANARY, upload=_png)
     return {
         **people,
+        **conversations,
         "communities": communities,
         "unit": org["team_a"],
         "creation": creation,

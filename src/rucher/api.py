@@ -91,11 +91,13 @@ def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> Ht
 
     fields: dict[str, list[str]] = {}
     for problem in error.errors:
-        location = [
-            str(part)
-            for part in problem.get("loc", ())
-            if part not in ("body", "query", "path", "payload")
-        ]
+        # ("body", "payload", "title") names the field "title": only the leading location
+        # and parameter are dropped, so that a field called "body" keeps its name.
+        location = [str(part) for part in problem.get("loc", ())]
+        if location and location[0] in ("body", "query", "path", "file", "form"):
+            location = location[1:]
+        if location and location[0] == "payload":
+            location = location[1:]
         name = ".".join(location) or "request"
         fields.setdefault(name, []).append(str(problem.get("msg", _("Invalid value."))))
     return _respond(
@@ -116,10 +118,14 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from rucher.accounts.api import router as accounts_router
     from rucher.communities.api import router as communities_router
+    from rucher.content.api import router as content_router
+    from rucher.notifications.api import router as notifications_router
     from rucher.ops.api import router as ops_router
 
     api.add_router("", accounts_router)
     api.add_router("", communities_router)
+    api.add_router("", content_router)
+    api.add_router("", notifications_router)
     api.add_router("", ops_router)
 
 

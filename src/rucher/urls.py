@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("rucher.accounts.directory_urls")),
     path("communities/", include("rucher.communities.urls")),
     path("notifications/", include("rucher.notifications.urls")),
+    path("", include("rucher.content.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

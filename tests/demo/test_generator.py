@@ -134,6 +134,9 @@ def wipe() -> None:
     Event.objects.all().delete()
     ConsumerPosition.objects.all().delete()
     Notification.objects.all().delete()
+    from rucher.content.models import Post
+
+    Post.objects.all().delete()  # the demo's profile posts protect their authors
     CreationRequest.objects.all().delete()  # protects the animators it names
     Community.objects.all().delete()
     OrganisationSettings.objects.all().delete()

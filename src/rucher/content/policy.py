@@ -30,7 +30,7 @@ from rucher.core.errors import NotFound
 if TYPE_CHECKING:
     from rucher.accounts.models import User
     from rucher.communities.models import Community
-    from rucher.content.models import Comment, Post, PostQuerySet
+    from rucher.content.models import Attachment, Comment, Post, PostQuerySet
 
 
 def _is_active(user: User) -> bool:
@@ -116,6 +116,44 @@ def can_delete(user: User, post: Post) -> bool:
     return post.author_id == user.pk or _manages(user, post.community)
 
 
+# ---------------------------------------------------------------- post types
+
+
+def _open_place(community: Community | None) -> bool:
+    return community is None or not community.is_archived
+
+
+def can_announce(user: User, community: Community | None) -> bool:
+    """Announcements, and pinning: the community's owners and animators, administrators."""
+    return community is not None and not community.is_archived and _manages(user, community)
+
+
+def can_pin(user: User, post: Post) -> bool:
+    return post.deleted_at is None and can_announce(user, post.community)
+
+
+def can_run(user: User, post: Post) -> bool:
+    """Closing a poll, cancelling an event: its author or the place's managers."""
+    if not _is_active(user) or post.deleted_at is not None or not _open_place(post.community):
+        return False
+    return post.author_id == user.pk or _manages(user, post.community)
+
+
+def can_set_idea_status(user: User, post: Post) -> bool:
+    """Moving an idea through its workflow: the community's managers (administrators for
+    ideas on a profile)."""
+    from rucher.content.models import PostType
+
+    if post.type != PostType.IDEA or post.deleted_at is not None:
+        return False
+    return _open_place(post.community) and _manages(user, post.community)
+
+
+def can_manage_place(user: User, community: Community | None) -> bool:
+    """Owners and animators of the community; administrators (everywhere, profiles too)."""
+    return _manages(user, community)
+
+
 def can_delete_comment(user: User, comment: Comment) -> bool:
     if not _is_active(user) or comment.deleted_at is not None:
         return False
@@ -141,3 +179,54 @@ def can_accept_answer(user: User, post: Post) -> bool:
     if post.type != PostType.QUESTION or not can_comment(user, post):
         return False
     return post.author_id == user.pk or _manages(user, post.community)
+
+
+# ---------------------------------------------------------------- attachments and moderation
+
+
+def can_moderate(user: User, community: Community | None) -> bool:
+    """Hiding, restoring, locking comments and handling reports: the community's owners and
+    animators and administrators; on profile posts (no community), administrators only."""
+    return _manages(user, community)
+
+
+def access_attachment(*, user: User, attachment_id: int) -> Attachment:
+    """The attachment if ``user`` may download it, else the same ``NotFound`` as a missing one.
+
+    A pending upload (not attached yet) is its uploader's only. An attached file is readable
+    with its post (``Post.objects.visible_to``: not deleted; hidden only to its author) and,
+    for a comment's file, with that comment: not deleted, and if hidden only to its author
+    and the place's moderators.
+    """
+    from rucher.content.models import Attachment, Post
+
+    if not _is_active(user):
+        raise NotFound("attachment")
+    try:
+        attachment = Attachment.objects.select_related("comment").get(pk=attachment_id)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise NotFound("attachment") from None
+    if attachment.post_id is None and attachment.comment_id is None:
+        if attachment.uploaded_by_id == user.pk:
+            return attachment
+        raise NotFound("attachment")
+    if attachment.post_id is None:
+        raise NotFound("attachment")
+    post = (
+        Post.objects.visible_to(user)
+        .select_related("community")
+        .filter(pk=attachment.post_id)
+        .first()
+    )
+    if post is None:
+        raise NotFound("attachment")
+    comment = attachment.comment
+    if comment is not None:
+        if comment.deleted_at is not None or comment.post_id != post.pk:
+            raise NotFound("attachment")
+        if comment.hidden_at is not None and not (
+            comment.author_id == user.pk or _manages(user, post.community)
+        ):
+            raise NotFound("attachment")
+    attachment.post = post
+    return attachment

@@ -1,30 +1,127 @@
-"""Reading conversations: feeds. Every read goes through ``Post.objects.visible_to``.
+"""Reading conversations: feeds, a post's page, who reacted. Every read goes through
+``Post.objects.visible_to``.
 
-A feed page costs a fixed number of queries whatever its length: the page itself (authors,
-their profiles and the community joined in, the comment count as a subquery), the hashtags,
-the reaction counts by kind and the viewer's own reactions (one query each).
+**Fixed query counts.** A feed page costs a fixed number of queries whatever its length: the
+page itself (authors, their profiles, the community, and the poll / idea / event rows joined
+in, the comment count as a subquery), the hashtags, the reaction counts by kind with the
+viewer's own reaction, one query per kind of type detail (poll choices with their counts and
+the viewer's votes, poll voters, the viewer's idea votes, RSVP counts with the viewer's
+answer, read confirmations) and the attachments; plus the pinned posts on the community and
+home feeds. Type-detail queries run even when no post of that type is on the page (an empty
+``IN`` is cheap), so a page's count depends neither on its length nor on its mix of types;
+only an empty page skips them.
+
+**Pinned posts.** The community feed returns its pinned posts apart, in ``FeedPage.pinned``
+(most recently pinned first), on the first page only (no cursor); the paginated list never
+holds them, so pages stay correct whatever is pinned or unpinned. The home feed does the same
+with the pinned announcements of the viewer's current communities.
+
+**Unanswered questions** are questions without an accepted answer, newest first (the same
+cursor order as every feed: the fresh ones are the ones people can still help with).
+
+**"3 new posts"**: ``new_posts_count`` counts the posts of a feed newer than the newest id
+shown, leaving out the viewer's own posts (they saw them when writing).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.query import prefetch_related_objects
+from django.utils import timezone
 
 from rucher.accounts.models import Follow, User
 from rucher.communities.models import Community
 from rucher.communities.policy import current_community_ids
-from rucher.content.models import Comment, Post, Reaction
+from rucher.content import policy
+from rucher.content.models import (
+    Attachment,
+    Comment,
+    EventRsvp,
+    IdeaVote,
+    Poll,
+    PollOption,
+    PollVote,
+    Post,
+    PostType,
+    Reaction,
+    ReadConfirmation,
+)
+from rucher.content.models import Event as PostEvent
+from rucher.core.errors import NotFound
 from rucher.core.pagination import DEFAULT_LIMIT, CursorPage, paginate
 
 Sort = Literal["newest", "activity"]
+FeedKind = Literal["home", "community", "profile", "hashtag", "unanswered"]
 ORDERINGS: dict[str, tuple[str, ...]] = {
     "newest": ("-created_at",),
     "activity": ("-last_activity_at",),
 }
+PINNED_ON_HOME = 5
+
+
+# ---------------------------------------------------------------- type details
+
+
+@dataclass(frozen=True)
+class PollChoice:
+    id: int
+    label: str
+    votes: int | None  # None while the results are hidden from the viewer
+    mine: bool
+
+    def percent(self, voters: int) -> int:
+        return round(100 * (self.votes or 0) / voters) if voters else 0
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    multiple: bool
+    closes_at: datetime | None
+    is_closed: bool
+    results_visible: bool  # after the viewer voted, or once the poll is closed
+    choices: list[PollChoice]
+    voters: int | None  # None while the results are hidden
+    my_option_ids: list[int]
+
+    @property
+    def has_voted(self) -> bool:
+        return bool(self.my_option_ids)
+
+
+@dataclass(frozen=True)
+class IdeaSummary:
+    status: str
+    status_label: str
+    response_html: str
+    vote_count: int
+    voted: bool
+    status_changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    starts_at: datetime
+    ends_at: datetime | None
+    time_zone: str
+    place: str
+    online_url: str
+    cancelled: bool
+    is_over: bool
+    sequence: int
+    counts: dict[str, int]  # going / maybe / not_going
+    my_answer: str | None
+
+
+@dataclass(frozen=True)
+class ReadState:
+    count: int
+    confirmed: bool
 
 
 @dataclass(frozen=True)
@@ -33,55 +130,310 @@ class FeedEntry:
     comment_count: int
     reaction_counts: dict[str, int] = field(default_factory=dict)
     my_reaction: str | None = None
+    poll: PollSummary | None = None
+    idea: IdeaSummary | None = None
+    event: EventSummary | None = None
+    read: ReadState | None = None  # for posts that ask for a read confirmation
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def reaction_total(self) -> int:
         return sum(self.reaction_counts.values())
 
+    @property
+    def is_pinned(self) -> bool:
+        return self.post.pinned_at is not None
+
+
+@dataclass(frozen=True)
+class FeedPage(CursorPage[FeedEntry]):
+    """A page of a feed; ``pinned`` is filled on the first page of the community and home
+    feeds only and is never repeated in ``items``."""
+
+    pinned: list[FeedEntry] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- details in bulk
+
+
+@dataclass
+class _Details:
+    reactions: dict[int, dict[str, int]] = field(default_factory=dict)
+    my_reactions: dict[int, str] = field(default_factory=dict)
+    polls: dict[int, PollSummary] = field(default_factory=dict)
+    ideas: dict[int, IdeaSummary] = field(default_factory=dict)
+    events: dict[int, EventSummary] = field(default_factory=dict)
+    reads: dict[int, ReadState] = field(default_factory=dict)
+    attachments: dict[int, list[Attachment]] = field(default_factory=dict)
+
+
+def _post_reactions(viewer: User, ids: list[int], details: _Details) -> None:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Reaction.objects.filter(post_id__in=ids, comment__isnull=True)
+        .values("post_id", "kind")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=viewer.pk)))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["post_id"]][row["kind"]] = row["n"]
+        if row["mine"]:
+            details.my_reactions[row["post_id"]] = row["kind"]
+    details.reactions = dict(counts)
+
+
+def _polls(viewer: User, posts: list[Post], details: _Details) -> None:
+    polls = {post.pk: post.poll for post in posts if post.type == PostType.POLL}
+    found = {pk: poll for pk, poll in polls.items() if poll is not None}
+    # Filtered on every post of the page, not only the polls: an empty ``IN`` would skip the
+    # query, and a page's count must not depend on its mix of types.
+    _poll_summaries(viewer, found, details, ids=[post.pk for post in posts])
+
+
+def _poll_summaries(
+    viewer: User, polls: dict[int, Poll], details: _Details, *, ids: list[int]
+) -> None:
+    rows = (
+        PollOption.objects.filter(poll__post_id__in=ids)
+        .values("pk", "label", "position", "poll__post_id")
+        .annotate(n_votes=Count("votes"), mine=Count("votes", filter=Q(votes__user_id=viewer.pk)))
+        .order_by("poll__post_id", "position", "pk")
+    )
+    options: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        options[row["poll__post_id"]].append(row)
+    voters = dict(
+        PollVote.objects.filter(poll__post_id__in=ids)
+        .values("poll__post_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+        .values_list("poll__post_id", "n")
+    )
+    now = timezone.now()
+    for post_id, poll in polls.items():
+        mine = [row["pk"] for row in options[post_id] if row["mine"]]
+        closed = poll.is_closed(now)
+        visible = closed or bool(mine)
+        details.polls[post_id] = PollSummary(
+            multiple=poll.multiple,
+            closes_at=poll.closes_at,
+            is_closed=closed,
+            results_visible=visible,
+            choices=[
+                PollChoice(
+                    id=row["pk"],
+                    label=row["label"],
+                    votes=row["n_votes"] if visible else None,
+                    mine=bool(row["mine"]),
+                )
+                for row in options[post_id]
+            ],
+            voters=voters.get(post_id, 0) if visible else None,
+            my_option_ids=mine,
+        )
+
+
+def _ideas(viewer: User, posts: list[Post], details: _Details) -> None:
+    ideas = {post.pk: post.idea for post in posts if post.type == PostType.IDEA}
+    ideas = {pk: idea for pk, idea in ideas.items() if idea is not None}
+    voted = set(
+        IdeaVote.objects.filter(
+            idea__post_id__in=[post.pk for post in posts], user_id=viewer.pk
+        ).values_list("idea__post_id", flat=True)
+    )
+    for post_id, idea in ideas.items():
+        details.ideas[post_id] = IdeaSummary(
+            status=idea.status,
+            status_label=idea.get_status_display(),
+            response_html=idea.response_html,
+            vote_count=idea.vote_count,
+            voted=post_id in voted,
+            status_changed_at=idea.status_changed_at,
+        )
+
+
+def _events(viewer: User, posts: list[Post], details: _Details) -> None:
+    found = {post.pk: post.event for post in posts if post.type == PostType.EVENT}
+    found = {pk: event for pk, event in found.items() if event is not None}
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, str] = {}
+    rows = (
+        EventRsvp.objects.filter(event__post_id__in=[post.pk for post in posts])
+        .values("event__post_id", "answer")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=viewer.pk)))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["event__post_id"]][row["answer"]] = row["n"]
+        if row["mine"]:
+            mine[row["event__post_id"]] = row["answer"]
+    now = timezone.now()
+    for post_id, event in found.items():
+        details.events[post_id] = _event_summary(event, counts[post_id], mine.get(post_id), now)
+
+
+def _event_summary(
+    event: PostEvent, counts: dict[str, int], mine: str | None, now: datetime
+) -> EventSummary:
+    return EventSummary(
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        time_zone=event.time_zone,
+        place=event.place,
+        online_url=event.online_url,
+        cancelled=event.cancelled_at is not None,
+        is_over=(event.ends_at or event.starts_at) <= now,
+        sequence=event.sequence,
+        counts={"going": 0, "maybe": 0, "not_going": 0, **counts},
+        my_answer=mine,
+    )
+
+
+def _reads(viewer: User, posts: list[Post], details: _Details) -> None:
+    asking = [post.pk for post in posts if post.asks_read_confirmation]
+    rows = (
+        ReadConfirmation.objects.filter(post_id__in=[post.pk for post in posts])
+        .values("post_id")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=viewer.pk)))
+        .order_by()
+    )
+    found = {row["post_id"]: row for row in rows}
+    for post_id in asking:
+        row = found.get(post_id)
+        details.reads[post_id] = ReadState(
+            count=row["n"] if row else 0, confirmed=bool(row and row["mine"])
+        )
+
+
+def _post_attachments(ids: list[int], details: _Details) -> None:
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    for attachment in Attachment.objects.filter(post_id__in=ids, comment__isnull=True):
+        assert attachment.post_id is not None
+        attachments[attachment.post_id].append(attachment)
+    details.attachments = dict(attachments)
+
+
+def _details(viewer: User, posts: list[Post]) -> _Details:
+    details = _Details()
+    ids = [post.pk for post in posts]
+    if not ids:
+        return details
+    prefetch_related_objects(posts, "hashtags")
+    _post_reactions(viewer, ids, details)
+    _polls(viewer, posts, details)
+    _ideas(viewer, posts, details)
+    _events(viewer, posts, details)
+    _reads(viewer, posts, details)
+    _post_attachments(ids, details)
+    return details
+
+
+def _entry(post: Post, details: _Details) -> FeedEntry:
+    return FeedEntry(
+        post=post,
+        comment_count=getattr(post, "comment_count", 0),
+        reaction_counts=dict(details.reactions.get(post.pk, {})),
+        my_reaction=details.my_reactions.get(post.pk),
+        poll=details.polls.get(post.pk),
+        idea=details.ideas.get(post.pk),
+        event=details.events.get(post.pk),
+        read=details.reads.get(post.pk),
+        attachments=details.attachments.get(post.pk, []),
+    )
+
 
 def _feed_queryset(posts: QuerySet[Post]) -> QuerySet[Post]:
     live_comments = (
-        Comment.objects.filter(post=OuterRef("pk"), deleted_at__isnull=True)
+        Comment.objects.filter(post=OuterRef("pk"), deleted_at__isnull=True, hidden_at__isnull=True)
         .order_by()
         .values("post")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        posts.select_related("author", "author__profile", "community")
-        .prefetch_related("hashtags")
-        .annotate(
-            comment_count=Coalesce(Subquery(live_comments, output_field=IntegerField()), Value(0))
-        )
+    return posts.select_related(
+        "author", "author__profile", "community", "poll", "idea", "event"
+    ).annotate(
+        comment_count=Coalesce(Subquery(live_comments, output_field=IntegerField()), Value(0))
     )
 
 
-def _entries(viewer: User, page: CursorPage[Post]) -> CursorPage[FeedEntry]:
-    ids = [post.pk for post in page.items]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    mine: dict[int, str] = {}
-    if ids:
-        rows = (
-            Reaction.objects.filter(post_id__in=ids, comment__isnull=True)
-            .values("post_id", "kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            counts[row["post_id"]][row["kind"]] = row["n"]
-        mine = dict(
-            Reaction.objects.filter(
-                post_id__in=ids, comment__isnull=True, user_id=viewer.pk
-            ).values_list("post_id", "kind")
-        )
-    return page.map(
-        lambda post: FeedEntry(
-            post=post,
-            comment_count=getattr(post, "comment_count", 0),
-            reaction_counts=dict(counts.get(post.pk, {})),
-            my_reaction=mine.get(post.pk),
-        )
+def _feed(
+    viewer: User,
+    posts: QuerySet[Post],
+    *,
+    cursor: str | None,
+    limit: int,
+    sort: Sort,
+    pinned: QuerySet[Post] | None = None,
+    pinned_limit: int | None = None,
+) -> FeedPage:
+    pinned_posts: list[Post] = []
+    if pinned is not None:
+        pinned = _feed_queryset(pinned).order_by("-pinned_at", "-id")
+        if pinned_limit is not None:
+            pinned = pinned[:pinned_limit]
+        pinned_posts = list(pinned)
+        posts = posts.exclude(pk__in=[post.pk for post in pinned_posts])
+    page = paginate(
+        _feed_queryset(posts),
+        cursor=cursor,
+        limit=limit,
+        ordering=ORDERINGS.get(sort, ("-created_at",)),
     )
+    shown_pinned = pinned_posts if not cursor else []
+    details = _details(viewer, [*shown_pinned, *page.items])
+    return FeedPage(
+        items=[_entry(post, details) for post in page.items],
+        next=page.next,
+        pinned=[_entry(post, details) for post in shown_pinned],
+    )
+
+
+def entries(viewer: User, posts: list[Post]) -> list[FeedEntry]:
+    """Feed entries for posts already fetched through ``_feed_queryset``-like queries (for
+    other lists, e.g. search results): the details cost a fixed number of queries."""
+    details = _details(viewer, posts)
+    return [_entry(post, details) for post in posts]
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def _community_posts(viewer: User, community: Community) -> QuerySet[Post]:
+    return Post.objects.visible_to(viewer).filter(community=community)
+
+
+def _home_posts(viewer: User) -> QuerySet[Post]:
+    followed = Follow.objects.filter(follower_id=viewer.pk).values("followed_id")
+    mine = Q(community_id__in=current_community_ids(viewer)) | Q(
+        Q(author_id__in=followed) | Q(author_id=viewer.pk), community__isnull=True
+    )
+    return Post.objects.visible_to(viewer).filter(mine)
+
+
+def _home_pinned(viewer: User) -> QuerySet[Post]:
+    return Post.objects.visible_to(viewer).filter(
+        community_id__in=current_community_ids(viewer),
+        type=PostType.ANNOUNCEMENT,
+        pinned_at__isnull=False,
+    )
+
+
+def _profile_posts(viewer: User, person: User) -> QuerySet[Post]:
+    return Post.objects.visible_to(viewer).filter(author_id=person.pk)
+
+
+def _hashtag_posts(viewer: User, tag_slug: str) -> QuerySet[Post]:
+    return Post.objects.visible_to(viewer).filter(hashtags__slug=tag_slug)
+
+
+def _unanswered_posts(viewer: User, community: Community | None) -> QuerySet[Post]:
+    posts = Post.objects.visible_to(viewer).filter(
+        type=PostType.QUESTION, accepted_answer__isnull=True
+    )
+    if community is not None:
+        return posts.filter(community=community)
+    return posts.filter(community_id__in=current_community_ids(viewer))
 
 
 def community_feed(
@@ -91,25 +443,252 @@ def community_feed(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     sort: Sort = "newest",
-) -> CursorPage[FeedEntry]:
-    """A community's posts the viewer may read (none if they may not read the community).
-
-    Pinned posts first is for later.
-    """
-    posts = _feed_queryset(Post.objects.visible_to(viewer).filter(community=community))
-    page = paginate(posts, cursor=cursor, limit=limit, ordering=ORDERINGS[sort])
-    return _entries(viewer, page)
+) -> FeedPage:
+    """A community's posts the viewer may read (none if they may not read the community);
+    its pinned posts apart in ``pinned`` on the first page."""
+    posts = _community_posts(viewer, community)
+    return _feed(
+        viewer,
+        posts.filter(pinned_at__isnull=True),
+        cursor=cursor,
+        limit=limit,
+        sort=sort,
+        pinned=posts.filter(pinned_at__isnull=False),
+    )
 
 
 def home_feed(
-    *, viewer: User, cursor: str | None = None, limit: int = DEFAULT_LIMIT
-) -> CursorPage[FeedEntry]:
+    *,
+    viewer: User,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    sort: Sort = "newest",
+) -> FeedPage:
     """Posts of my current communities, and the profile posts of the people I follow and
-    my own, newest first."""
-    followed = Follow.objects.filter(follower_id=viewer.pk).values("followed_id")
-    mine = Q(community_id__in=current_community_ids(viewer)) | Q(
-        Q(author_id__in=followed) | Q(author_id=viewer.pk), community__isnull=True
+    my own. The pinned announcements of my communities (the latest few) come apart in
+    ``pinned`` on the first page."""
+    return _feed(
+        viewer,
+        _home_posts(viewer),
+        cursor=cursor,
+        limit=limit,
+        sort=sort,
+        pinned=_home_pinned(viewer),
+        pinned_limit=PINNED_ON_HOME,
     )
-    posts = _feed_queryset(Post.objects.visible_to(viewer).filter(mine))
-    page = paginate(posts, cursor=cursor, limit=limit, ordering=ORDERINGS["newest"])
-    return _entries(viewer, page)
+
+
+def profile_feed(
+    *,
+    viewer: User,
+    person: User,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    sort: Sort = "newest",
+) -> FeedPage:
+    """What ``person`` wrote that the viewer may read: profile posts and posts in the
+    communities the viewer reads."""
+    return _feed(viewer, _profile_posts(viewer, person), cursor=cursor, limit=limit, sort=sort)
+
+
+def hashtag_feed(
+    *,
+    viewer: User,
+    tag_slug: str,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    sort: Sort = "newest",
+) -> FeedPage:
+    return _feed(viewer, _hashtag_posts(viewer, tag_slug), cursor=cursor, limit=limit, sort=sort)
+
+
+def unanswered_questions(
+    *,
+    viewer: User,
+    community: Community | None = None,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> FeedPage:
+    """Questions without an accepted answer, newest first: in ``community``, or across the
+    viewer's current communities."""
+    return _feed(
+        viewer, _unanswered_posts(viewer, community), cursor=cursor, limit=limit, sort="newest"
+    )
+
+
+def new_posts_count(
+    *,
+    viewer: User,
+    feed: FeedKind,
+    after_id: int,
+    community: Community | None = None,
+    person: User | None = None,
+    tag_slug: str = "",
+) -> int:
+    """How many posts of a feed are newer than ``after_id`` (the newest one shown), not
+    counting the viewer's own. ``community`` is required for the community feed, ``person``
+    for the profile feed, ``tag_slug`` for the hashtag feed (0 when missing)."""
+    posts: QuerySet[Post]
+    if feed == "home":
+        posts = _home_posts(viewer)
+    elif feed == "community" and community is not None:
+        posts = _community_posts(viewer, community)
+    elif feed == "profile" and person is not None:
+        posts = _profile_posts(viewer, person)
+    elif feed == "hashtag" and tag_slug:
+        posts = _hashtag_posts(viewer, tag_slug)
+    elif feed == "unanswered":
+        posts = _unanswered_posts(viewer, community)
+    else:
+        return 0
+    if feed != "profile":
+        posts = posts.exclude(author_id=viewer.pk)
+    return posts.filter(pk__gt=after_id or 0).order_by().count()
+
+
+# ---------------------------------------------------------------- a post's page
+
+
+CommentState = Literal["visible", "hidden", "removed"]
+
+
+@dataclass
+class CommentView:
+    """A comment as the viewer sees it. ``state``: "visible"; "hidden" (hidden by a
+    moderator, shown only to its author and the moderators); "removed" (deleted, or hidden
+    from this viewer, kept as a placeholder because it has replies: no text, no author)."""
+
+    comment: Comment
+    state: CommentState
+    replies: list[CommentView] = field(default_factory=list)
+    reaction_counts: dict[str, int] = field(default_factory=dict)
+    my_reaction: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    is_accepted: bool = False
+
+    @property
+    def reaction_total(self) -> int:
+        return sum(self.reaction_counts.values())
+
+
+@dataclass(frozen=True)
+class PostView:
+    entry: FeedEntry  # the post, its reaction counts, my reaction and the type details
+    comments: list[CommentView]
+    comment_count: int  # live comments shown as "visible" to everybody
+    moderates: bool  # the viewer may moderate this place (sees hidden comments)
+
+    @property
+    def post(self) -> Post:
+        return self.entry.post
+
+
+def _comment_state(comment: Comment, viewer: User, moderates: bool) -> CommentState | None:
+    if comment.deleted_at is not None:
+        return None
+    if comment.hidden_at is not None:
+        return "hidden" if (moderates or comment.author_id == viewer.pk) else None
+    return "visible"
+
+
+def post_detail(*, viewer: User, post_id: int) -> PostView:
+    """A post's page, in a fixed number of queries whatever the number of comments."""
+    try:
+        post = (
+            _feed_queryset(Post.objects.visible_to(viewer))
+            .select_related("deleted_by", "hidden_by")
+            .get(pk=post_id)
+        )
+    except (Post.DoesNotExist, ValueError, TypeError):
+        raise NotFound("post") from None
+    details = _details(viewer, [post])
+    moderates = policy.can_manage_place(viewer, post.community)
+    rows = list(
+        Comment.objects.filter(post=post)
+        .select_related("author", "author__profile")
+        .order_by("created_at", "id")
+    )
+    reactions: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, str] = {}
+    if rows:
+        counted = (
+            Reaction.objects.filter(post=post, comment__isnull=False)
+            .values("comment_id", "kind")
+            .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=viewer.pk)))
+            .order_by()
+        )
+        for row in counted:
+            reactions[row["comment_id"]][row["kind"]] = row["n"]
+            if row["mine"]:
+                mine[row["comment_id"]] = row["kind"]
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    if rows:
+        for attachment in Attachment.objects.filter(comment__post=post):
+            assert attachment.comment_id is not None
+            attachments[attachment.comment_id].append(attachment)
+    views: dict[int, CommentView] = {}
+    for comment in rows:
+        state = _comment_state(comment, viewer, moderates)
+        if state is None:
+            continue
+        views[comment.pk] = CommentView(
+            comment=comment,
+            state=state,
+            reaction_counts=dict(reactions.get(comment.pk, {})),
+            my_reaction=mine.get(comment.pk),
+            attachments=attachments.get(comment.pk, []),
+            is_accepted=comment.pk == post.accepted_answer_id,
+        )
+    replies_of: dict[int, list[CommentView]] = defaultdict(list)
+    for comment in rows:
+        if comment.parent_id is not None and comment.pk in views:
+            replies_of[comment.parent_id].append(views[comment.pk])
+    top: list[CommentView] = []
+    for comment in rows:
+        if comment.parent_id is not None:
+            continue
+        view = views.get(comment.pk)
+        replies = replies_of.get(comment.pk, [])
+        if view is None:
+            if not replies:
+                continue
+            view = CommentView(comment=comment, state="removed")
+        view.replies = replies
+        top.append(view)
+    count = sum(1 for view in views.values() if view.state == "visible")
+    return PostView(
+        entry=_entry(post, details), comments=top, comment_count=count, moderates=moderates
+    )
+
+
+def poll_results(*, viewer: User, post: Post) -> PollSummary | None:
+    """A poll's choices; the counts only once the viewer voted or the poll is closed."""
+    poll = Poll.objects.filter(post_id=post.pk).first() if post.type == PostType.POLL else None
+    if poll is None:
+        return None
+    details = _Details()
+    _poll_summaries(viewer, {post.pk: poll}, details, ids=[post.pk])
+    return details.polls.get(post.pk)
+
+
+def reactors(*, viewer: User, post_id: int, comment_id: int | None = None) -> dict[str, list[User]]:
+    """Who reacted to a post (or one of its comments), by kind, among the people the viewer
+    may see. ``NotFound`` when the viewer may not read the item."""
+    if comment_id is not None:
+        comment = policy.access_comment(user=viewer, comment_id=comment_id)
+        if comment.post_id != post_id:
+            raise NotFound("comment")
+        item = Q(comment_id=comment.pk)
+    else:
+        post = policy.access_post(user=viewer, post_id=post_id)
+        item = Q(post_id=post.pk, comment__isnull=True)
+    visible = User.objects.visible_to(viewer).values("pk")
+    rows = (
+        Reaction.objects.filter(item, user_id__in=visible)
+        .select_related("user", "user__profile")
+        .order_by("created_at", "id")
+    )
+    by_kind: dict[str, list[User]] = defaultdict(list)
+    for reaction in rows:
+        by_kind[reaction.kind].append(reaction.user)
+    return dict(by_kind)

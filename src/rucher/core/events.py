@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from rucher.core import clock
 from rucher.core.models import ConsumerPosition, Event
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def record(
 ) -> Event:
     """Append one event. Call it inside the service's transaction so both land or neither."""
     event = Event.objects.create(
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at or clock.now(),
         actor=actor if actor is not None and actor.pk else None,
         verb=verb,
         target_type=target._meta.label_lower if target is not None else "",

@@ -42,6 +42,7 @@ from rucher.communities import services as community_services
 from rucher.communities.models import Community, CreationRequest
 from rucher.core.progress import SupportsWrite, reporter
 from rucher.demo import names
+from rucher.demo.activity import ActivitySummary, load_activity
 from rucher.demo.names import CommunityInfo, Department, Division, SiteInfo, Term, Title, term
 from rucher.demo.personas import PERSONAS, Persona
 
@@ -1169,6 +1170,7 @@ class DemoSummary:
     communities: int = 0
     memberships: int = 0
     communities_seconds: float = 0.0  # communities, members, requests and invitations
+    activity: ActivitySummary | None = None  # posts, comments, reactions... (demo.activity)
 
     @property
     def people_per_second(self) -> float:
@@ -1226,6 +1228,8 @@ def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSu
         phase = time.perf_counter()
         community_count_, memberships = _load_communities(plan, users, progress)
         communities_seconds = time.perf_counter() - phase
+        # Six months of conversations, before the people who left are deactivated.
+        activity = load_activity(plan, users, progress)
         for person, user in zip(plan.people, users, strict=True):
             if person.deactivate:
                 user_deactivate(actor=None, person_id=user.pk)
@@ -1246,6 +1250,7 @@ def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSu
         communities=community_count_,
         memberships=memberships,
         communities_seconds=communities_seconds,
+        activity=activity,
     )
 
 

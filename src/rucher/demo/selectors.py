@@ -17,6 +17,7 @@ from rucher.communities.models import (
     Visibility,
 )
 from rucher.core.models import Event, Tag
+from rucher.demo.activity import activity_counts
 from rucher.demo.personas import PERSONAS
 
 
@@ -74,6 +75,7 @@ def demo_counts() -> dict[str, int]:
         "  awaiting review": CreationRequest.objects.filter(
             status__in=[CreationStatus.SUBMITTED, CreationStatus.QUESTIONS]
         ).count(),
+        **activity_counts(),  # conversations: posts by type, comments, reactions, votes...
         "events": Event.objects.count(),
     }
 

@@ -85,6 +85,31 @@ def _mentioned(event: Event) -> Iterable[int]:
     return _payload("user_id")(event) if event.payload.get("notified") else []
 
 
+def _post_id(event: Event) -> int:
+    value = event.payload.get("post_id")
+    return value if isinstance(value, int) else 0
+
+
+def _idea_voters(event: Event) -> Iterable[int]:
+    from rucher.content.models import IdeaVote
+
+    return IdeaVote.objects.filter(idea__post_id=_post_id(event)).values_list("user_id", flat=True)
+
+
+def _idea_people(event: Event) -> Iterable[int]:
+    """An idea's voters and its author."""
+    return [*_idea_voters(event), *_payload("author_id")(event)]
+
+
+def _event_attendees(event: Event) -> Iterable[int]:
+    """People who answered "going" or "maybe" to an event."""
+    from rucher.content.models import EventRsvp, RsvpAnswer
+
+    return EventRsvp.objects.filter(
+        event__post_id=_post_id(event), answer__in=[RsvpAnswer.GOING, RsvpAnswer.MAYBE]
+    ).values_list("user_id", flat=True)
+
+
 def _appointed(event: Event) -> Iterable[int]:
     return _target(event) if event.payload.get("how") == "appointed" else []
 
@@ -106,18 +131,50 @@ RECIPIENTS: dict[str, Callable[[Event], Iterable[int]]] = {
     "creation_request.question": _creation_requester,
     "creation_request.approved": _creation_people,
     "creation_request.rejected": _creation_requester,
-    # Conversations. Reactions are one notification each for now; grouping them ("Ana and
-    # 4 others liked your post") is for later.
+    # Conversations. Reactions are one notification each; the list shows those about the
+    # same item as one line ("Ana and 4 others reacted", notifications.selectors).
     "mention.created": _mentioned,
     "comment.created": _payload_all("post_author_id", "parent_author_id"),
     "reaction.added": _payload("item_author_id"),
     "question.answer_accepted": _payload("answer_author_id"),
+    "idea.status_changed": _idea_people,
+    "event.changed": _event_attendees,
+    "event.cancelled": _event_attendees,
 }
 
 # About what is said inside a place: the recipient must be able to read it, not merely see
 # it (a private community's card is visible to every employee, its posts are not). Events
 # without a community are about profile posts, which partner guests cannot read.
-CONTENT_VERBS = {"mention.created", "comment.created", "reaction.added", "question.answer_accepted"}
+CONTENT_VERBS = {
+    "mention.created",
+    "comment.created",
+    "reaction.added",
+    "question.answer_accepted",
+    "idea.status_changed",
+    "event.changed",
+    "event.cancelled",
+}
+
+
+# Moderation (rucher.content.moderation): a report goes to the community's owners and
+# animators, or to administrators for a profile post; the author of a hidden or restored
+# post or comment is told why. All are content verbs: nobody is told anything about a place
+# they may not read (an author who left the community learns nothing more of it).
+def _moderators(event: Event) -> Iterable[int]:
+    if event.community_id is None:
+        return User.objects.filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True)
+    return _managers(event)
+
+
+MODERATION_RECIPIENTS: dict[str, Callable[[Event], Iterable[int]]] = {
+    "report.created": _moderators,
+    "post.hidden": _payload("author_id"),
+    "post.restored": _payload("author_id"),
+    "comment.hidden": _payload("author_id"),
+    "comment.restored": _payload("author_id"),
+}
+RECIPIENTS.update(MODERATION_RECIPIENTS)
+CONTENT_VERBS |= set(MODERATION_RECIPIENTS)
 
 # Being told you were removed is the one case where the recipient no longer sees the place.
 NOTIFY_EVEN_WITHOUT_ACCESS = {"membership.removed", "join_request.declined", "invitation.refused"}

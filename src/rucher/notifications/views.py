@@ -17,9 +17,7 @@ PAGE_SIZE = 30
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    page = Paginator(selectors.visible_notifications(user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.listing(user), PAGE_SIZE).get_page(request.GET.get("page"))
     items = selectors.shown(user, list(page.object_list))
     return render(request, "notifications/list.html", {"page": page, "items": items})
 
