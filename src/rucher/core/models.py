@@ -103,3 +103,17 @@ class OrganisationSettings(models.Model):
     def current(cls) -> OrganisationSettings:
         settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (rucher.core.periodic) last ran, shared by every worker process."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,7 +1,9 @@
-"""``rucher worker``: runs background tasks from the database queue."""
+"""``rucher worker``: runs background tasks from the database queue, and checks every minute
+for periodic jobs that are due (rucher.core.periodic)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.core.management import call_command
@@ -15,5 +17,27 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        extra = ["--batch"] if options["batch"] else []
-        call_command("db_worker", *extra)
+        from rucher.core.periodic import run_due
+
+        if options["batch"]:
+            run_due()
+            call_command("db_worker", "--batch")
+            return
+        stop = threading.Event()
+        checker = threading.Thread(target=_check_periodic, args=(stop,), daemon=True)
+        checker.start()
+        try:
+            call_command("db_worker")
+        finally:
+            stop.set()
+
+
+def _check_periodic(stop: threading.Event) -> None:
+    from django.db import connection
+
+    from rucher.core.periodic import run_due
+
+    while not stop.is_set():
+        run_due()
+        connection.close()  # this thread's own connection; do not keep it idle for a minute
+        stop.wait(60)
