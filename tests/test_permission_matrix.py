@@ -684,6 +684,18 @@ from tests.matrix_content_pages import ROWS as CONTENT_PAGE_ROWS  # noqa: E402
 
 ROWS += CONTENT_PAGE_ROWS + CONTENT_API_ROWS
 ROWS += [
+    Row(
+        "content:post_create",
+        "POST",
+        url("content:post_create"),
+        # Members write; readers who are not members are refused; others do not see it.
+        in_community(v, MEMBERS, 302, denied=403),
+        {"body": "In the community", "type": "discussion", "community": f"C:{v.upper()}"},
+        label=f"in the {v} community",
+    )
+    for v in VISIBILITIES
+]
+ROWS += [
     Row("api:notifications_list", "GET", url("api:notifications_list"), api(200)),
     Row("api:notifications_unread_count", "GET", url("api:notifications_unread_count"), api(200)),
     Row(
@@ -756,13 +768,18 @@ def build_world() -> dict[str, Any]:
 
 
 def _body(row: Row, world: dict[str, Any]) -> dict[str, Any]:
-    """Request data with world placeholders ("MEMBER") replaced by ids."""
-    return {
-        key: world[value.lower()].pk
-        if isinstance(value, str) and value.lower() in world and value.isupper()
-        else value
-        for key, value in (row.data or {}).items()
-    }
+    """Request data with world placeholders replaced by ids: "MEMBER" is a world key,
+    "C:OPEN" a community."""
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, str) and value.isupper():
+            if value.startswith("C:"):
+                return world["communities"][value[2:].lower()].pk
+            if value.lower() in world:
+                return world[value.lower()].pk
+        return value
+
+    return {key: resolve(value) for key, value in (row.data or {}).items()}
 
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
