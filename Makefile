@@ -50,7 +50,7 @@ bench: env
 	$(VENV)/bin/python -m bench feeds $(FEEDS_ARGS)
 
 messages: env
-	cd src/rucher && ../../$(RUCHER) makemessages -l fr -l en --no-location && ../../$(RUCHER) makemessages -d djangojs -l fr -l en --no-location && ../../$(RUCHER) compilemessages
+	cd src/rucher && ../../$(RUCHER) makemessages -l fr -l en --no-location && ../../$(RUCHER) makemessages -d djangojs -l fr -l en --no-location --ignore "static/vendor/*" && ../../$(RUCHER) compilemessages
 
 clean:
 	rm -rf $(VENV) $(TOOLS)
