@@ -25,8 +25,9 @@ env: $(VENV)/.synced
 run: env
 	$(RUCHER) migrate --noinput
 	$(RUCHER) demo load --if-empty
+	$(RUCHER) consume
 	$(RUCHER) demo credentials
-	@# The worker sends queued e-mails (invitations); it stops with the server.
+	@# The worker sends queued e-mails and runs periodic jobs; it stops with the server.
 	$(RUCHER) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	RUCHER_DEMO=$${RUCHER_DEMO:-1} HOST=$(HOST) PORT=$(PORT) $(RUCHER) serve
 

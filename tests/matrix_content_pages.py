@@ -129,6 +129,13 @@ for v in VISIBILITIES:
             label=f"{v}, the member's post",
         ),
         Row(
+            "content:post_edit",
+            "GET",
+            url("content:post_edit", f"event:{v}"),
+            some_readers(v, {"animator"}, 200),
+            label=f"{v}, the animator's event (time and place too)",
+        ),
+        Row(
             "content:post_delete",
             "GET",
             url("content:post_delete", f"post:{v}"),

@@ -678,11 +678,13 @@ for v in VISIBILITIES:
         ),
     ]
 
-# Conversations: their rows live beside the pages and the API that serve them.
+# Conversations, analytics and the exchange of data: their rows live beside their code.
+from tests.matrix_analytics import ROWS as ANALYTICS_ROWS  # noqa: E402
 from tests.matrix_content_api import ROWS as CONTENT_API_ROWS  # noqa: E402
 from tests.matrix_content_pages import ROWS as CONTENT_PAGE_ROWS  # noqa: E402
+from tests.matrix_exchange import ROWS as EXCHANGE_ROWS  # noqa: E402
 
-ROWS += CONTENT_PAGE_ROWS + CONTENT_API_ROWS
+ROWS += CONTENT_PAGE_ROWS + CONTENT_API_ROWS + ANALYTICS_ROWS + EXCHANGE_ROWS
 ROWS += [
     Row(
         "content:post_create",

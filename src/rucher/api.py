@@ -117,16 +117,20 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from rucher.accounts.api import router as accounts_router
+    from rucher.analytics.api import router as analytics_router
     from rucher.communities.api import router as communities_router
     from rucher.content.api import router as content_router
+    from rucher.exchange.api import router as exchange_router
     from rucher.notifications.api import router as notifications_router
     from rucher.ops.api import router as ops_router
 
     api.add_router("", accounts_router)
     api.add_router("", communities_router)
     api.add_router("", content_router)
+    api.add_router("", exchange_router)
     api.add_router("", notifications_router)
     api.add_router("", ops_router)
+    api.add_router("", analytics_router)
 
 
 _register_routers()

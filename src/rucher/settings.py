@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "rucher.communities",
     "rucher.content",
     "rucher.notifications",
+    "rucher.analytics",
     "rucher.ops",
+    "rucher.exchange",
     "rucher.demo",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("people/", include("rucher.accounts.directory_urls")),
     path("communities/", include("rucher.communities.urls")),
     path("notifications/", include("rucher.notifications.urls")),
+    path("exchange/", include("rucher.exchange.urls")),
+    path("analytics/", include("rucher.analytics.urls")),
     path("", include("rucher.content.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

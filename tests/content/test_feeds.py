@@ -188,10 +188,16 @@ def _count(call):
 def test_mixed_types_cost_the_same_whatever_the_length(communities, member, animator, owner, feed):
     community = communities["open"]
     _mixed(community, [member, animator, owner], 59)
+    # Pinned, on the first page of either length: both pages hold a post asking for a read
+    # confirmation (the page of 5 has no other announcement), the same mix of details.
     services.post_pin(
         actor=owner,
         post_id=services.post_create(
-            actor=owner, community_id=community.pk, body="Pinned", type="announcement"
+            actor=owner,
+            community_id=community.pk,
+            body="Pinned",
+            type="announcement",
+            asks_read_confirmation=True,
         ).pk,
     )
 
@@ -204,7 +210,82 @@ def test_mixed_types_cost_the_same_whatever_the_length(communities, member, anim
     large, page50 = _count(page(50))
     assert len(page5.items) == 5 and len(page50.items) == 50
     assert {e.post.type for e in page5.items} >= {"poll", "idea", "event", "question"}
-    assert small == large <= 10
+    # Pinned posts: their ids, then the posts; the home feed's first query reads the
+    # viewer's communities and follows.
+    assert small == large <= (9 if feed == "community" else 10)
+
+
+@pytest.mark.parametrize("feed", ["community", "home"])
+def test_a_page_of_discussions_skips_the_type_details(communities, member, animator, owner, feed):
+    """Details are asked only for the types on the page: a page of discussions costs fewer
+    queries than a page of every type, and the same for 5 or 50 of them."""
+    mixed_place, plain_place = communities["private"], communities["open"]
+    _mixed(mixed_place, [member, animator, owner], 12)
+    _fill(plain_place, [member, animator, owner], 50)
+
+    def page(community, limit):
+        if feed == "community":
+            return lambda: selectors.community_feed(viewer=member, community=community, limit=limit)
+        return lambda: selectors.home_feed(viewer=member, limit=limit)
+
+    plain5, page5 = _count(page(plain_place, 5))
+    plain50, page50 = _count(page(plain_place, 50))
+    assert {e.post.type for e in [*page5.items, *page50.items]} == {"discussion"}
+    assert plain5 == plain50
+    if feed == "community":
+        mixed, page = _count(page(mixed_place, 12))
+        assert {e.post.type for e in page.items} >= {"poll", "idea", "event", "announcement"}
+        assert plain5 < mixed
+        # The page, the pinned posts, the hashtags, the reactions (an open community: no
+        # membership query to know whether the viewer reads it).
+        assert plain5 == 4
+    else:
+        assert plain5 == 5  # and the viewer's communities and follows
+
+
+@pytest.mark.parametrize("parts", [selectors.MERGED_PARTS, 1])
+def test_home_feed_pages_through_every_post_in_order(
+    communities, member, animator, owner, monkeypatch, parts
+):
+    """The home page query takes the first posts of each place and sorts those: walking its
+    pages gives every post of the feed once, in the order of the whole (also when the
+    communities share parts, past ``MERGED_PARTS``)."""
+    monkeypatch.setattr(selectors, "MERGED_PARTS", parts)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rucher.content.models import Post
+    from rucher.core import clock
+
+    places = [communities["open"], communities["private"], None]
+    start = timezone.now() - timedelta(days=1)
+    for index in range(40):
+        place = places[index % 7 % 3]
+        # Some posts share their time, in different places: the id breaks the tie.
+        with clock.frozen(start + timedelta(minutes=index // 3)):
+            services.post_create(
+                actor=member if place is None else animator,
+                community_id=place and place.pk,
+                body=f"Post {index}",
+            )
+    services.post_create(actor=owner, community_id=None, body="not followed")
+    hidden = services.post_create(actor=animator, community_id=communities["open"].pk, body="h")
+    Post.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    person_follow(actor=member, person_id=animator.pk)  # animator posts in communities only
+    services.comment_create(actor=owner, post_id=Post.objects.order_by("pk")[5].pk, body="up")
+    everything = selectors._home_posts(member, selectors._scope(member))
+    for sort, key in (("newest", "-created_at"), ("activity", "-last_activity_at")):
+        expected = list(everything.order_by(key, "id").values_list("pk", flat=True))
+        assert len(expected) == 40
+        seen, cursor = [], None
+        while True:
+            page = selectors.home_feed(viewer=member, limit=3, cursor=cursor, sort=sort)
+            seen += [entry.post.pk for entry in page.items]
+            cursor = page.next
+            if cursor is None:
+                break
+        assert seen == expected
 
 
 def test_feed_entries_carry_type_details(communities, member, animator, owner):
@@ -269,6 +350,40 @@ def test_home_feed_pins_announcements_of_my_communities(communities, member, own
     assert [e.post.pk for e in home.items] == [talk.pk]
     assert elsewhere.pk not in [e.post.pk for e in home.items]
     assert selectors.home_feed(viewer=outsider).pinned == []
+
+
+def test_community_posts_follow_the_one_policy(communities, personas, other_guest, former_member):
+    """``policy.community_posts_visible_to`` (the community feed's filter, readability decided
+    once) holds exactly what ``Post.objects.visible_to`` holds in that community, for everyone:
+    deleted posts out, hidden ones for their author only."""
+    from django.utils import timezone
+
+    from rucher.content import policy
+    from rucher.content.models import Post
+
+    owner, member = personas["owner"], personas["member"]
+    for community in communities.values():
+        for body in ("a", "b", "hidden", "deleted"):
+            post = services.post_create(actor=owner, community_id=community.pk, body=body)
+            if body == "hidden":
+                Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now())
+            if body == "deleted":
+                services.post_delete(actor=owner, post_id=post.pk)
+    services.post_create(actor=member, community_id=None, body="profile")
+    people = [*personas.values(), other_guest, former_member]
+    for viewer in people:
+        for community in communities.values():
+            expected = set(
+                Post.objects.visible_to(viewer)
+                .filter(community=community)
+                .values_list("pk", flat=True)
+            )
+            found = set(
+                policy.community_posts_visible_to(
+                    viewer, community, Post.objects.all()
+                ).values_list("pk", flat=True)
+            )
+            assert found == expected, (viewer.email, community.slug)
 
 
 def test_profile_feed(communities, member, outsider, guest):

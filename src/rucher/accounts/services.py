@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -30,7 +31,7 @@ from rucher.accounts.models import (
 )
 from rucher.accounts.photos import process_photo
 from rucher.accounts.policy import access_person, can_manage_people
-from rucher.core import events
+from rucher.core import clock, events
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.tags import tags_for
 from rucher.core.transactions import delete_file_after_commit
@@ -99,7 +100,10 @@ def user_create(
         occurred_at=occurred_at,
     )
     if profile:
-        profile_update(actor=actor or user, person_id=user.pk, changes=profile, _system=True)
+        # The profile is part of the creation: its event carries the same (backdated) time,
+        # so the log alone tells a person's org unit from their first day.
+        with clock.frozen(occurred_at) if occurred_at is not None else nullcontext():
+            profile_update(actor=actor or user, person_id=user.pk, changes=profile, _system=True)
     return user
 
 
@@ -323,9 +327,13 @@ def profile_update(
         raise Invalid(first, fields=problems)
     if changed:
         profile.save()
-        events.record(
-            actor=actor, verb="profile.updated", target=person, payload={"fields": changed}
-        )
+        payload: dict[str, Any] = {"fields": changed}
+        # The new values of what analytics follows over time (org unit, manager).
+        if "org_unit" in changed:
+            payload["org_unit_id"] = profile.org_unit_id
+        if "manager" in changed:
+            payload["manager_id"] = profile.manager_id
+        events.record(actor=actor, verb="profile.updated", target=person, payload=payload)
     return profile
 
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rucher.core import clock
 from rucher.core.models import Tag
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class Community(models.Model):
         Tag, verbose_name=_("tags"), blank=True, related_name="communities"
     )
     allows_guests = models.BooleanField(_("partner guests allowed"), default=False)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -119,9 +119,7 @@ class Community(models.Model):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self) -> MembershipQuerySet:
         """Memberships in force now: a guest's ends at its expiry date."""
-        return self.filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
-        )
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=clock.now()))
 
 
 class Membership(models.Model):
@@ -130,7 +128,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=CommunityRole.choices)
-    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    joined_at = models.DateTimeField(_("joined at"), default=clock.now)
     expires_at = models.DateTimeField(
         _("access until"), null=True, blank=True, help_text=_("For partner guests.")
     )
@@ -173,7 +171,7 @@ class JoinRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    created_at = models.DateTimeField(_("requested at"), default=clock.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -223,7 +221,7 @@ class Invitation(models.Model):
         choices=InvitationStatus.choices,
         default=InvitationStatus.PENDING,
     )
-    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    created_at = models.DateTimeField(_("invited at"), default=clock.now)
     expires_at = models.DateTimeField(_("invitation valid until"))
     access_until = models.DateTimeField(
         _("guest access until"), null=True, blank=True, help_text=_("For partner guests.")
@@ -240,7 +238,7 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == InvitationStatus.PENDING and self.expires_at > timezone.now()
+        return self.status == InvitationStatus.PENDING and self.expires_at > clock.now()
 
 
 class CreationStatus(models.TextChoices):
@@ -288,7 +286,7 @@ class CreationRequest(models.Model):
     community = models.OneToOneField(
         Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="creation_request"
     )
-    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    created_at = models.DateTimeField(_("submitted at"), default=clock.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -310,7 +308,7 @@ class CreationRequestMessage(models.Model):
     request = models.ForeignKey(CreationRequest, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     body = models.TextField(_("message"), max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["created_at", "id"]

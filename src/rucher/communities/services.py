@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from rucher.communities.models import (
     RequestStatus,
     Visibility,
 )
-from rucher.core import events
+from rucher.core import clock, events
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.models import OrganisationSettings
 from rucher.core.tags import split_tag_input, tags_for
@@ -183,7 +182,7 @@ def community_create(
         charter=charter if charter is not None else kind_row.default_charter,
         allows_guests=allows_guests,
         created_by=actor,
-        created_at=occurred_at or timezone.now(),
+        created_at=occurred_at or clock.now(),
     )
     if community.charter.strip():
         community.charter_written_at = community.created_at
@@ -285,7 +284,7 @@ def community_update(*, actor: User, community_id: int, changes: dict[str, Any])
         transaction.set_rollback(True)
         raise Invalid(next(iter(problems.values()))[0], fields=problems)
     if "charter" in changed and community.charter and community.charter_written_at is None:
-        community.charter_written_at = timezone.now()
+        community.charter_written_at = clock.now()
     if changed:
         community.save()
         _record(actor, "community.updated", community, fields=changed)
@@ -322,7 +321,7 @@ def community_archive(*, actor: User, community_id: int, archived: bool = True) 
     community = _locked(community.pk)
     if community.is_archived == archived:
         return community
-    community.archived_at = timezone.now() if archived else None
+    community.archived_at = clock.now() if archived else None
     community.save(update_fields=["archived_at"])
     _record(actor, "community.archived" if archived else "community.unarchived", community)
     return community
@@ -338,7 +337,7 @@ def checklist_mark(*, actor: User, community_id: int, item: str, done: bool = Tr
         raise Forbidden()
     field = f"{item}_at"
     if bool(getattr(community, field)) != done:
-        setattr(community, field, timezone.now() if done else None)
+        setattr(community, field, clock.now() if done else None)
         community.save(update_fields=[field])
         _record(actor, "community.checklist_changed", community, item=item, done=done)
     return community
@@ -379,16 +378,16 @@ def _add_member(
     membership, created = Membership.objects.get_or_create(
         community=community,
         user=user,
-        defaults={"role": role, "expires_at": expires_at},
+        defaults={"role": role, "expires_at": expires_at, "joined_at": clock.now()},
     )
     if not created:
         # An expired guest membership comes back to life with its new dates.
         membership.role, membership.expires_at = role, expires_at
-        membership.joined_at = timezone.now()
+        membership.joined_at = clock.now()
         membership.save(update_fields=["role", "expires_at", "joined_at"])
     _record(actor, "membership.joined", community, target=user, role=role, how=how)
     if community.first_members_invited_at is None and how in ("invited", "accepted_request"):
-        community.first_members_invited_at = timezone.now()
+        community.first_members_invited_at = clock.now()
         community.save(update_fields=["first_members_invited_at"])
     return membership
 
@@ -497,7 +496,7 @@ def guest_access_extend(
     if membership is None:
         raise NotFound("membership", _("This person is not a guest of the community."))
     _require_open_for_changes(community)
-    if until <= timezone.now():
+    if until <= clock.now():
         raise _field_error("until", _("Choose a date in the future."))
     membership.expires_at = until
     membership.save(update_fields=["expires_at"])
@@ -547,7 +546,7 @@ def join_request_cancel(*, actor: User, request_id: int) -> JoinRequest:
     if request.status != RequestStatus.PENDING:
         raise Conflict(_("This request has already been answered."))
     request.status = RequestStatus.CANCELLED
-    request.decided_at = timezone.now()
+    request.decided_at = clock.now()
     request.save(update_fields=["status", "decided_at"])
     _record(actor, "join_request.cancelled", request.community, target=request)
     return request
@@ -569,7 +568,7 @@ def join_request_decide(
     reply = _text("reply", reply, 2000)
     _require_open_for_changes(community)
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
-    request.reply, request.decided_by, request.decided_at = reply, actor, timezone.now()
+    request.reply, request.decided_by, request.decided_at = reply, actor, clock.now()
     request.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     if accept and request.user.is_active:
         _add_member(
@@ -616,7 +615,7 @@ def invitation_create(
         raise Forbidden()
     _require_open_for_changes(community)
     invitee = _resolve_invitee(actor, invitee_id, email)
-    now = timezone.now()
+    now = clock.now()
     if invitee is not None:
         if invitee.is_guest:
             role = CommunityRole.GUEST
@@ -751,7 +750,7 @@ def invitation_accept(*, actor: User, invitation_id: int) -> Membership:
             raise Conflict(_("This invitation is for a partner guest account."))
         _check_guests_allowed(community)
     invitation.status = InvitationStatus.ACCEPTED
-    invitation.answered_at = timezone.now()
+    invitation.answered_at = clock.now()
     invitation.invitee = actor
     invitation.save(update_fields=["status", "answered_at", "invitee"])
     membership = _add_member(
@@ -770,7 +769,7 @@ def invitation_accept(*, actor: User, invitation_id: int) -> Membership:
 def invitation_refuse(*, actor: User, invitation_id: int) -> Invitation:
     invitation = _open_invitation_for(actor, invitation_id)
     invitation.status = InvitationStatus.REFUSED
-    invitation.answered_at = timezone.now()
+    invitation.answered_at = clock.now()
     invitation.save(update_fields=["status", "answered_at"])
     _record(actor, "invitation.refused", invitation.community, target=invitation)
     return invitation
@@ -787,7 +786,7 @@ def invitation_revoke(*, actor: User, invitation_id: int) -> Invitation:
     if invitation.status != InvitationStatus.PENDING:
         raise Conflict(_("This invitation has already been answered."))
     invitation.status = InvitationStatus.REVOKED
-    invitation.answered_at = timezone.now()
+    invitation.answered_at = clock.now()
     invitation.save(update_fields=["status", "answered_at"])
     _record(actor, "invitation.revoked", community, target=invitation)
     return invitation
@@ -918,7 +917,7 @@ def creation_request_withdraw(*, actor: User, request_id: int) -> CreationReques
     if not request.is_open:
         raise Conflict(_("This request has been decided."))
     request.status = CreationStatus.WITHDRAWN
-    request.decided_at = timezone.now()
+    request.decided_at = clock.now()
     request.save(update_fields=["status", "decided_at"])
     events.record(actor=actor, verb="creation_request.withdrawn", target=request)
     return request
@@ -938,7 +937,7 @@ def creation_request_decide(
         raise _field_error("reason", _("Say why the request is rejected."))
     request.status = CreationStatus.APPROVED if approve else CreationStatus.REJECTED
     request.decision_reason, request.reviewed_by = _text("reason", reason, 5000), actor
-    request.decided_at = timezone.now()
+    request.decided_at = clock.now()
     if approve:
         community = community_create(
             actor=actor,

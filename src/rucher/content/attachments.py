@@ -35,7 +35,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -449,7 +448,7 @@ def attachments_purge_pending(older_than: timedelta = PENDING_LIFETIME) -> int:
 
     stale = list(
         Attachment.objects.select_for_update().filter(
-            post__isnull=True, comment__isnull=True, created_at__lt=timezone.now() - older_than
+            post__isnull=True, comment__isnull=True, created_at__lt=clock.now() - older_than
         )
     )
     for attachment in stale:

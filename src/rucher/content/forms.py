@@ -18,7 +18,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rucher.content.models import IdeaStatus, PostType, RsvpAnswer
+from rucher.content.models import Event as PostEvent
+from rucher.content.models import IdeaStatus, Post, PostType, RsvpAnswer
+from rucher.content.services import EventSpec
 
 BODY_MAX = 20_000
 COMMENT_MAX = 5_000
@@ -64,6 +66,13 @@ def aware(value: datetime.datetime | None, zone: str) -> datetime.datetime | Non
     if timezone.is_aware(value):
         value = timezone.make_naive(value)
     return value.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def wall_time(value: datetime.datetime | None, zone: str) -> datetime.datetime | None:
+    """An aware instant as the naive time on a clock in ``zone`` (a ``datetime-local`` value)."""
+    if value is None:
+        return None
+    return value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 class PostForm(forms.Form):
@@ -141,10 +150,104 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
+    """A post's text, and what else its kind lets its author change: an event's time and place
+    (shown in the event's own time zone), an announcement's read confirmation. The fields of
+    other kinds are left out, so a missing one never reads as "cleared"."""
+
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = forms.CharField(
         label=_("Text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
     )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(
+        label=_("Ends at (optional)"), required=False, widget=DateTimeLocalInput()
+    )
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, required=False)
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(
+        label=_("Online link"), max_length=500, required=False, assume_scheme="https"
+    )
+    asks_read_confirmation = forms.BooleanField(
+        label=_("Ask readers to confirm they have read it"), required=False
+    )
+
+    EVENT_FIELDS = ("starts_at", "ends_at", "time_zone", "place", "online_url")
+
+    def __init__(self, *args: Any, post: Post, **kwargs: Any):
+        event: PostEvent | None = (
+            PostEvent.objects.filter(post=post).first() if post.type == PostType.EVENT else None
+        )
+        self.event = event if event is not None and event.cancelled_at is None else None
+        kwargs.setdefault("initial", self.initial_for(post, self.event))
+        super().__init__(*args, **kwargs)
+        if self.event is None:
+            for name in self.EVENT_FIELDS:
+                del self.fields[name]
+        if post.type != PostType.ANNOUNCEMENT:
+            del self.fields["asks_read_confirmation"]
+
+    @staticmethod
+    def initial_for(post: Post, event: PostEvent | None) -> dict[str, Any]:
+        initial: dict[str, Any] = {"title": post.title, "body": post.body}
+        if event is not None:
+            zone = event.time_zone if valid_time_zone(event.time_zone) else settings.TIME_ZONE
+            initial.update(
+                starts_at=wall_time(event.starts_at, zone),
+                ends_at=wall_time(event.ends_at, zone),
+                time_zone=zone,
+                place=event.place,
+                online_url=event.online_url,
+            )
+        if post.type == PostType.ANNOUNCEMENT:
+            initial["asks_read_confirmation"] = post.asks_read_confirmation
+        return initial
+
+    def clean_time_zone(self) -> str:
+        zone = (self.cleaned_data.get("time_zone") or "").strip() or settings.TIME_ZONE
+        if not valid_time_zone(zone):
+            raise forms.ValidationError(_("Unknown time zone; choose one from the list."))
+        return zone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.event is None:
+            return data
+        zone = data.get("time_zone") or self.event.time_zone
+        for name in ("starts_at", "ends_at"):
+            if name not in data:  # refused by the field: its message is already there
+                continue
+            moment = aware(data[name], zone)
+            stored = getattr(self.event, name)
+            # Minutes are all the control shows: an unchanged minute keeps the stored instant,
+            # so saving the text alone never "moves" the event (and notifies nobody).
+            if (
+                moment is not None
+                and stored is not None
+                and zone == self.event.time_zone
+                and moment == stored.replace(second=0, microsecond=0)
+            ):
+                moment = stored
+            data[name] = moment
+        return data
+
+    def event_spec(self) -> EventSpec | None:
+        """The event's new time and place for ``services.post_edit``, or None (not an event)."""
+        if self.event is None:
+            return None
+        data = self.cleaned_data
+        return EventSpec(
+            starts_at=data["starts_at"],
+            ends_at=data.get("ends_at"),
+            time_zone=data["time_zone"],
+            place=data.get("place", ""),
+            online_url=data.get("online_url", ""),
+        )
+
+    def read_confirmation(self) -> bool | None:
+        """The announcement's setting, or None when the post is not an announcement."""
+        if "asks_read_confirmation" not in self.fields:
+            return None
+        return bool(self.cleaned_data.get("asks_read_confirmation"))
 
 
 class CommentEditForm(forms.Form):

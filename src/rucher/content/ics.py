@@ -109,7 +109,8 @@ def ics(viewer: User, post: Post) -> bytes:
     ends_at = event.ends_at or event.starts_at + DEFAULT_DURATION
     description = _plain(post)
     if event.online_url:
-        description = f"{description}\n\n{_('Online')}: {event.online_url}"
+        online = _("Online: %(url)s") % {"url": event.online_url}
+        description = f"{description}\n\n{online}"
     description = f"{description}\n\n{url}"
     location = event.place or event.online_url
     stamp = post.edited_at or post.created_at or timezone.now()

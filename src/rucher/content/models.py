@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rucher.core import clock
 from rucher.core.models import Tag
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ class Post(models.Model):
     body = models.TextField(_("text"))
     body_html = models.TextField(blank=True)
     hashtags = models.ManyToManyField(Tag, blank=True, related_name="posts")
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
-    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=clock.now)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -128,7 +128,7 @@ class PostRevision(models.Model):
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,7 +148,7 @@ class Comment(models.Model):
     )
     body = models.TextField(_("text"))
     body_html = models.TextField(blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
@@ -189,7 +189,7 @@ class Reaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
     )
     kind = models.CharField(_("reaction"), max_length=12, choices=ReactionKind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("reaction")
@@ -226,7 +226,7 @@ class Mention(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
     )
     notified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -264,7 +264,7 @@ class Poll(models.Model):
         return f"poll {self.post_id}"
 
     def is_closed(self, now: datetime | None = None) -> bool:
-        return self.closes_at is not None and self.closes_at <= (now or timezone.now())
+        return self.closes_at is not None and self.closes_at <= (now or clock.now())
 
 
 class PollOption(models.Model):
@@ -285,7 +285,7 @@ class PollVote(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -333,7 +333,7 @@ class IdeaVote(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_votes"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["idea", "user"], name="one_vote_per_idea")]
@@ -375,7 +375,7 @@ class EventRsvp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
     )
     answer = models.CharField(_("answer"), max_length=12, choices=RsvpAnswer.choices)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_rsvp_per_event")]
@@ -391,7 +391,7 @@ class ReadConfirmation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_confirmations"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -408,7 +408,7 @@ class ReadConfirmation(models.Model):
 def attachment_path(instance: Attachment, filename: str) -> str:
     # The stored name is random: the original name is kept in a column and given back
     # only through the policy-checked download view.
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    return f"attachments/{clock.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):
@@ -431,7 +431,7 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("attachment")
@@ -473,7 +473,7 @@ class Report(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -42,10 +42,7 @@ def posts_visible_to(user: User, posts: PostQuerySet) -> PostQuerySet:
 
     if not _is_active(user):
         return posts.none()
-    # A post hidden by a moderator stays readable by its author, who is told why.
-    posts = posts.filter(deleted_at__isnull=True).filter(
-        Q(hidden_at__isnull=True) | Q(author_id=user.pk)
-    )
+    posts = live_posts(user, posts)
     if user.is_admin:
         return posts
     readable = community_policy.communities_readable_by(user, Community.objects.all())
@@ -53,6 +50,33 @@ def posts_visible_to(user: User, posts: PostQuerySet) -> PostQuerySet:
     if user.is_guest:
         return posts.filter(in_communities)
     return posts.filter(in_communities | Q(community__isnull=True))
+
+
+def live_posts(user: User, posts: PostQuerySet) -> PostQuerySet:
+    """The rules of ``posts_visible_to`` that depend on the post alone, not on its place: not
+    deleted, not hidden (unless ``user`` wrote it). Readability is otherwise decided per place
+    (a community, or the profiles), so a query split into one part per place may apply these
+    in every part and ``posts_visible_to`` once on the whole (``selectors.home_feed``): each
+    part then holds exactly the posts of its place a reader of it sees. Any rule about a post
+    itself belongs here, for that reason."""
+    if not _is_active(user):
+        return posts.none()
+    # A post hidden by a moderator stays readable by its author, who is told why.
+    return posts.filter(deleted_at__isnull=True).filter(
+        Q(hidden_at__isnull=True) | Q(author_id=user.pk)
+    )
+
+
+def community_posts_visible_to(
+    user: User, community: Community, posts: PostQuerySet
+) -> PostQuerySet:
+    """``posts`` of ``community`` that ``user`` may read: the rules of ``posts_visible_to``,
+    with the community's readability decided once, in Python (``can_read_place``: no query
+    for an open community, one membership query otherwise), instead of as a subquery of
+    every post query (a feed page makes two: the pinned posts and the page)."""
+    if not can_read_place(user, community):
+        return posts.none()
+    return live_posts(user, posts.filter(community_id=community.pk))
 
 
 def access_post(*, user: User, post_id: int) -> Post:

@@ -1,15 +1,23 @@
-"""Reading conversations: feeds, a post's page, who reacted. Every read goes through
-``Post.objects.visible_to``.
+"""Reading conversations: feeds, a post's page, who reacted. Every read goes through the
+content policy: ``Post.objects.visible_to``, or ``policy.community_posts_visible_to`` for the
+posts of one community.
 
-**Fixed query counts.** A feed page costs a fixed number of queries whatever its length: the
-page itself (authors, their profiles, the community, and the poll / idea / event rows joined
-in, the comment count as a subquery), the hashtags, the reaction counts by kind with the
-viewer's own reaction, one query per kind of type detail (poll choices with their counts and
-the viewer's votes, poll voters, the viewer's idea votes, RSVP counts with the viewer's
-answer, read confirmations) and the attachments; plus the pinned posts on the community and
-home feeds. Type-detail queries run even when no post of that type is on the page (an empty
-``IN`` is cheap), so a page's count depends neither on its length nor on its mix of types;
-only an empty page skips them.
+**Bounded query counts.** A feed page costs a bounded number of queries whatever its
+length: the page itself (authors, their profiles, the community, and the poll / idea / event
+rows joined in, the comment count and whether it has attachments as subqueries), the
+hashtags, the reaction counts by kind with the viewer's own reaction; then one query per kind
+of detail the page holds (poll choices with their counts, the viewer's votes and the number
+of voters; the viewer's idea votes; RSVP counts with the viewer's answer; read
+confirmations; attachments), skipped when no post of the page needs it; plus the pinned
+posts' ids on the first page of the community feed and on every page of the home feed (and
+the pinned posts themselves when there are some), and the viewer's communities and follows
+for the home feed. Two pages of the same mix of types cost the same, 5 posts or 50.
+
+**The home feed's page** starts from the viewer's own scope, fetched first as two lists (their
+current communities, the people they follow): it takes the first posts of each community
+from the (community, date) index and merges them, rather than reading and sorting every post
+of every community it may read (``_home_page_posts``). Its cost grows with the number of
+communities, not with their history.
 
 **Pinned posts.** The community feed returns its pinned posts apart, in ``FeedPage.pinned``
 (most recently pinned first), on the first page only (no cursor); the paginated list never
@@ -30,7 +38,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
@@ -54,7 +73,7 @@ from rucher.content.models import (
 )
 from rucher.content.models import Event as PostEvent
 from rucher.core.errors import NotFound
-from rucher.core.pagination import DEFAULT_LIMIT, CursorPage, paginate
+from rucher.core.pagination import DEFAULT_LIMIT, CursorPage, decode_cursor, paginate
 
 Sort = Literal["newest", "activity"]
 FeedKind = Literal["home", "community", "profile", "hashtag", "unanswered"]
@@ -63,6 +82,7 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
     "activity": ("-last_activity_at",),
 }
 PINNED_ON_HOME = 5
+MERGED_PARTS = 64  # the most parts of the home page query (see _home_page_posts)
 
 
 # ---------------------------------------------------------------- type details
@@ -185,30 +205,37 @@ def _post_reactions(viewer: User, ids: list[int], details: _Details) -> None:
 def _polls(viewer: User, posts: list[Post], details: _Details) -> None:
     polls = {post.pk: post.poll for post in posts if post.type == PostType.POLL}
     found = {pk: poll for pk, poll in polls.items() if poll is not None}
-    # Filtered on every post of the page, not only the polls: an empty ``IN`` would skip the
-    # query, and a page's count must not depend on its mix of types.
-    _poll_summaries(viewer, found, details, ids=[post.pk for post in posts])
+    if found:
+        _poll_summaries(viewer, found, details, ids=list(found))
 
 
 def _poll_summaries(
     viewer: User, polls: dict[int, Poll], details: _Details, *, ids: list[int]
 ) -> None:
+    # The poll's voters (people, not votes: a multiple-choice poll counts each voter once)
+    # come on each of its options' rows, in the same query.
+    poll_voters = (
+        PollVote.objects.filter(poll_id=OuterRef("poll_id"))
+        .order_by()
+        .values("poll_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .values("n")
+    )
     rows = (
         PollOption.objects.filter(poll__post_id__in=ids)
         .values("pk", "label", "position", "poll__post_id")
-        .annotate(n_votes=Count("votes"), mine=Count("votes", filter=Q(votes__user_id=viewer.pk)))
+        .annotate(
+            n_votes=Count("votes"),
+            mine=Count("votes", filter=Q(votes__user_id=viewer.pk)),
+            voters=Coalesce(Subquery(poll_voters, output_field=IntegerField()), Value(0)),
+        )
         .order_by("poll__post_id", "position", "pk")
     )
     options: dict[int, list[Any]] = defaultdict(list)
+    voters: dict[int, int] = {}
     for row in rows:
         options[row["poll__post_id"]].append(row)
-    voters = dict(
-        PollVote.objects.filter(poll__post_id__in=ids)
-        .values("poll__post_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .order_by()
-        .values_list("poll__post_id", "n")
-    )
+        voters[row["poll__post_id"]] = row["voters"]
     now = timezone.now()
     for post_id, poll in polls.items():
         mine = [row["pk"] for row in options[post_id] if row["mine"]]
@@ -236,10 +263,12 @@ def _poll_summaries(
 def _ideas(viewer: User, posts: list[Post], details: _Details) -> None:
     ideas = {post.pk: post.idea for post in posts if post.type == PostType.IDEA}
     ideas = {pk: idea for pk, idea in ideas.items() if idea is not None}
+    if not ideas:
+        return
     voted = set(
-        IdeaVote.objects.filter(
-            idea__post_id__in=[post.pk for post in posts], user_id=viewer.pk
-        ).values_list("idea__post_id", flat=True)
+        IdeaVote.objects.filter(idea__post_id__in=list(ideas), user_id=viewer.pk).values_list(
+            "idea__post_id", flat=True
+        )
     )
     for post_id, idea in ideas.items():
         details.ideas[post_id] = IdeaSummary(
@@ -255,10 +284,12 @@ def _ideas(viewer: User, posts: list[Post], details: _Details) -> None:
 def _events(viewer: User, posts: list[Post], details: _Details) -> None:
     found = {post.pk: post.event for post in posts if post.type == PostType.EVENT}
     found = {pk: event for pk, event in found.items() if event is not None}
+    if not found:
+        return
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: dict[int, str] = {}
     rows = (
-        EventRsvp.objects.filter(event__post_id__in=[post.pk for post in posts])
+        EventRsvp.objects.filter(event__post_id__in=list(found))
         .values("event__post_id", "answer")
         .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=viewer.pk)))
         .order_by()
@@ -291,8 +322,10 @@ def _event_summary(
 
 def _reads(viewer: User, posts: list[Post], details: _Details) -> None:
     asking = [post.pk for post in posts if post.asks_read_confirmation]
+    if not asking:
+        return
     rows = (
-        ReadConfirmation.objects.filter(post_id__in=[post.pk for post in posts])
+        ReadConfirmation.objects.filter(post_id__in=asking)
         .values("post_id")
         .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=viewer.pk)))
         .order_by()
@@ -305,7 +338,12 @@ def _reads(viewer: User, posts: list[Post], details: _Details) -> None:
         )
 
 
-def _post_attachments(ids: list[int], details: _Details) -> None:
+def _post_attachments(posts: list[Post], details: _Details) -> None:
+    # ``has_attachments`` comes with the page (``_feed_queryset``); a post fetched otherwise
+    # is asked about.
+    ids = [post.pk for post in posts if getattr(post, "has_attachments", True)]
+    if not ids:
+        return
     attachments: dict[int, list[Attachment]] = defaultdict(list)
     for attachment in Attachment.objects.filter(post_id__in=ids, comment__isnull=True):
         assert attachment.post_id is not None
@@ -324,7 +362,7 @@ def _details(viewer: User, posts: list[Post]) -> _Details:
     _ideas(viewer, posts, details)
     _events(viewer, posts, details)
     _reads(viewer, posts, details)
-    _post_attachments(ids, details)
+    _post_attachments(posts, details)
     return details
 
 
@@ -353,8 +391,24 @@ def _feed_queryset(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related(
         "author", "author__profile", "community", "poll", "idea", "event"
     ).annotate(
-        comment_count=Coalesce(Subquery(live_comments, output_field=IntegerField()), Value(0))
+        comment_count=Coalesce(Subquery(live_comments, output_field=IntegerField()), Value(0)),
+        has_attachments=Exists(Attachment.objects.filter(post=OuterRef("pk"), comment=None)),
     )
+
+
+def _pinned(posts: QuerySet[Post]) -> list[Post]:
+    """The pinned ones of ``posts`` (a queryset through the policy), most recently pinned
+    first. Most places have none: their ids come first, in a query much cheaper to build
+    than a page's, and the posts with all they show only when there are some."""
+    ids = list(
+        posts.filter(pinned_at__isnull=False)
+        .order_by("-pinned_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    found = {post.pk: post for post in _feed_queryset(Post.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _feed(
@@ -364,23 +418,11 @@ def _feed(
     cursor: str | None,
     limit: int,
     sort: Sort,
-    pinned: QuerySet[Post] | None = None,
-    pinned_limit: int | None = None,
+    pinned: list[Post] | None = None,
 ) -> FeedPage:
-    pinned_posts: list[Post] = []
-    if pinned is not None:
-        pinned = _feed_queryset(pinned).order_by("-pinned_at", "-id")
-        if pinned_limit is not None:
-            pinned = pinned[:pinned_limit]
-        pinned_posts = list(pinned)
-        posts = posts.exclude(pk__in=[post.pk for post in pinned_posts])
-    page = paginate(
-        _feed_queryset(posts),
-        cursor=cursor,
-        limit=limit,
-        ordering=ORDERINGS.get(sort, ("-created_at",)),
-    )
-    shown_pinned = pinned_posts if not cursor else []
+    """A page of ``posts``; ``pinned`` (already fetched) shown apart on the first page."""
+    page = paginate(_feed_queryset(posts), cursor=cursor, limit=limit, ordering=_ordering(sort))
+    shown_pinned = pinned if pinned and not cursor else []
     details = _details(viewer, [*shown_pinned, *page.items])
     return FeedPage(
         items=[_entry(post, details) for post in page.items],
@@ -389,34 +431,152 @@ def _feed(
     )
 
 
+def _ordering(sort: Sort) -> tuple[str, ...]:
+    return ORDERINGS.get(sort, ORDERINGS["newest"])
+
+
 def entries(viewer: User, posts: list[Post]) -> list[FeedEntry]:
     """Feed entries for posts already fetched through ``_feed_queryset``-like queries (for
-    other lists, e.g. search results): the details cost a fixed number of queries."""
+    other lists, e.g. search results): the details cost a bounded number of queries."""
     details = _details(viewer, posts)
     return [_entry(post, details) for post in posts]
+
+
+# ---------------------------------------------------------------- the home feed's scope
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Where the viewer's home feed reads: their current communities, and the profile posts
+    of the people they follow and their own."""
+
+    communities: list[int]
+    people: list[int]
+
+
+def _scope(viewer: User) -> _Scope:
+    """One query for both lists (a UNION ALL of the memberships and the follows)."""
+    communities = (
+        current_community_ids(viewer)
+        .annotate(list=Value(1, output_field=IntegerField()))
+        .values_list("list", "community_id")
+    )
+    followed = (
+        Follow.objects.filter(follower_id=viewer.pk)
+        .annotate(list=Value(2, output_field=IntegerField()))
+        .values_list("list", "followed_id")
+    )
+    ids: dict[int, set[int]] = {1: set(), 2: {viewer.pk}}
+    for which, pk in communities.union(followed, all=True):
+        ids[which].add(pk)
+    return _Scope(communities=sorted(ids[1]), people=sorted(ids[2]))
+
+
+def _home_posts(viewer: User, scope: _Scope, *, after_id: int = 0) -> QuerySet[Post]:
+    """Every post of the home feed (with an id above ``after_id``), for counting: the scope's
+    lists inside, the policy outside. Given both in one filter, SQLite may drive the query
+    from the policy's "any readable community" and read every open community's posts."""
+    mine = Post.objects.filter(
+        Q(community_id__in=scope.communities)
+        | Q(community__isnull=True, author_id__in=scope.people),
+        pk__gt=after_id,
+    )
+    return Post.objects.visible_to(viewer).filter(pk__in=mine.values("pk"))
+
+
+def _after(cursor: str, key: str) -> Q:
+    """The posts after ``cursor`` in the order ``paginate`` gives them (``key``, then the id
+    ascending), spelled ``key <= v AND (key < v OR id > last)`` for a descending key: a range
+    over the (community, key) indexes."""
+    value, last = decode_cursor(cursor, model=Post, keys=[key, "id"])
+    name = key.lstrip("-")
+    if key.startswith("-"):
+        return Q(**{f"{name}__lte": value}) & (Q(**{f"{name}__lt": value}) | Q(pk__gt=last))
+    return Q(**{f"{name}__gte": value}) & (Q(**{f"{name}__gt": value}) | Q(pk__gt=last))
+
+
+def _home_page_posts(
+    viewer: User,
+    scope: _Scope,
+    *,
+    cursor: str | None,
+    limit: int,
+    sort: Sort,
+    excluded: list[int],
+) -> QuerySet[Post]:
+    """The posts that may be on this page of the home feed: the first ``limit + 1`` (after
+    the cursor) of each community of the scope, each read from the (community, key) index,
+    and of the profile posts of the scope's people; ``paginate`` then sorts those few and
+    keeps the page. Reading every post of the viewer's communities to sort them (what
+    ``_home_posts`` would cost) grows with their history; this grows with the number of
+    communities only (see BENCHMARKS.md, "feeds").
+
+    Each part applies ``policy.live_posts``, so that it holds the first posts a reader of
+    that place sees; the whole goes through ``Post.objects.visible_to`` (the policy decides
+    which places the viewer reads; a member's communities are readable by definition, but
+    nothing here counts on it).
+
+    Beyond ``MERGED_PARTS`` communities, several share a part (``community_id IN (...)``, a
+    sort of their posts): the query stays bounded, and slower for those few viewers.
+    """
+    key = _ordering(sort)[0]
+    # Filtered and ordered once; each part adds its place and its LIMIT. A part costs about
+    # half a millisecond of Python (building and compiling it), its SQL a few hundredths.
+    posts = policy.live_posts(viewer, Post.objects.all())
+    if cursor:
+        posts = posts.filter(_after(cursor, key))
+    if excluded:
+        posts = posts.exclude(pk__in=excluded)
+    posts = posts.order_by(key, "pk")
+
+    def first(part: QuerySet[Post]) -> QuerySet[Post, Any]:
+        # Wrapped: SQLite takes no LIMIT in the parts of a UNION, but takes one in IN (...).
+        return Post.objects.filter(pk__in=part.values("pk")[: limit + 1]).values("pk")
+
+    communities = scope.communities
+    size = max(1, -(-len(communities) // MERGED_PARTS))
+    parts = [
+        first(posts.filter(community_id__in=communities[i : i + size]))
+        for i in range(0, len(communities), size)
+    ]
+    # Profile posts: selected without an order first, then ordered and cut like the others.
+    # SQLite must read them through the author index: its statistics take "community IS
+    # NULL" for one community among many, where it is the 8 % of the table that profile
+    # posts are. Asked for them "newest first", or by more than a few authors, its planner
+    # walks every profile post instead (120 ms at 1 000 000 posts). "community_id + 0"
+    # keeps it off the community indexes (see the index proposed in BENCHMARKS.md).
+    profile = Post.objects.alias(
+        place=ExpressionWrapper(F("community_id") + 0, output_field=IntegerField())
+    ).filter(place__isnull=True, author_id__in=scope.people)
+    parts.append(first(posts.filter(pk__in=profile.values("pk"))))
+    merged = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return Post.objects.visible_to(viewer).filter(pk__in=merged)
+
+
+def _home_pinned(viewer: User, scope: _Scope) -> list[Post]:
+    """The pinned announcements of the viewer's communities, the latest few. Most of the time
+    there are none: a plain look at the ids first (no policy: it shows nothing), then the
+    posts through the policy only when there are some. The scope inside, the policy outside:
+    given both in one filter, SQLite may drive the query from the policy's "any readable
+    community" and read every open community's posts."""
+    if not scope.communities:
+        return []
+    ids = list(
+        Post.objects.filter(
+            community_id__in=scope.communities, type=PostType.ANNOUNCEMENT, pinned_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    pinned = _feed_queryset(Post.objects.visible_to(viewer).filter(pk__in=ids))
+    return list(pinned.order_by("-pinned_at", "-id")[:PINNED_ON_HOME])
 
 
 # ---------------------------------------------------------------- feeds
 
 
 def _community_posts(viewer: User, community: Community) -> QuerySet[Post]:
-    return Post.objects.visible_to(viewer).filter(community=community)
-
-
-def _home_posts(viewer: User) -> QuerySet[Post]:
-    followed = Follow.objects.filter(follower_id=viewer.pk).values("followed_id")
-    mine = Q(community_id__in=current_community_ids(viewer)) | Q(
-        Q(author_id__in=followed) | Q(author_id=viewer.pk), community__isnull=True
-    )
-    return Post.objects.visible_to(viewer).filter(mine)
-
-
-def _home_pinned(viewer: User) -> QuerySet[Post]:
-    return Post.objects.visible_to(viewer).filter(
-        community_id__in=current_community_ids(viewer),
-        type=PostType.ANNOUNCEMENT,
-        pinned_at__isnull=False,
-    )
+    return policy.community_posts_visible_to(viewer, community, Post.objects.all())
 
 
 def _profile_posts(viewer: User, person: User) -> QuerySet[Post]:
@@ -447,13 +607,15 @@ def community_feed(
     """A community's posts the viewer may read (none if they may not read the community);
     its pinned posts apart in ``pinned`` on the first page."""
     posts = _community_posts(viewer, community)
+    # The page never holds pinned posts: their query is for the first page only.
+    pinned = _pinned(posts) if not cursor else []
     return _feed(
         viewer,
         posts.filter(pinned_at__isnull=True),
         cursor=cursor,
         limit=limit,
         sort=sort,
-        pinned=posts.filter(pinned_at__isnull=False),
+        pinned=pinned,
     )
 
 
@@ -466,16 +628,18 @@ def home_feed(
 ) -> FeedPage:
     """Posts of my current communities, and the profile posts of the people I follow and
     my own. The pinned announcements of my communities (the latest few) come apart in
-    ``pinned`` on the first page."""
-    return _feed(
+    ``pinned`` on the first page, and are never in the list (on any page)."""
+    scope = _scope(viewer)
+    pinned = _home_pinned(viewer, scope)
+    posts = _home_page_posts(
         viewer,
-        _home_posts(viewer),
+        scope,
         cursor=cursor,
         limit=limit,
         sort=sort,
-        pinned=_home_pinned(viewer),
-        pinned_limit=PINNED_ON_HOME,
+        excluded=[post.pk for post in pinned],
     )
+    return _feed(viewer, posts, cursor=cursor, limit=limit, sort=sort, pinned=pinned)
 
 
 def profile_feed(
@@ -530,7 +694,7 @@ def new_posts_count(
     for the profile feed, ``tag_slug`` for the hashtag feed (0 when missing)."""
     posts: QuerySet[Post]
     if feed == "home":
-        posts = _home_posts(viewer)
+        posts = _home_posts(viewer, _scope(viewer), after_id=after_id or 0)
     elif feed == "community" and community is not None:
         posts = _community_posts(viewer, community)
     elif feed == "profile" and person is not None:

@@ -5,6 +5,9 @@ Mentions: only people the author may see become mentions (others stay plain text
 mentioned person who cannot read the place gets a ``Mention`` row with ``notified=False``
 and no notification; nothing is raised, so the author learns nothing from the write
 itself. ``mention_warnings`` lets the page warn the author before posting.
+
+Times: every stamp and every "is it over / closed yet" check reads ``rucher.core.clock.now()``,
+the wall clock except inside ``clock.frozen`` (a replay of history, the demo's activity).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from rucher.content.models import (
     RsvpAnswer,
 )
 from rucher.content.models import Event as PostEvent
-from rucher.core import events, markdown
+from rucher.core import clock, events, markdown
 from rucher.core.errors import Forbidden, Invalid, NotFound
 from rucher.core.tags import tags_for
 
@@ -145,7 +148,9 @@ def _mention(
         if person is None or person.pk == actor.pk or person.pk in already:
             continue
         notified = person.is_active and policy.can_read_place(person, post.community)
-        mention = Mention.objects.create(post=post, comment=comment, user=person, notified=notified)
+        mention = Mention.objects.create(
+            post=post, comment=comment, user=person, notified=notified, created_at=clock.now()
+        )
         _record(
             actor,
             "mention.created",
@@ -202,7 +207,7 @@ def _clean_poll(spec: PollSpec | None) -> _CleanPoll:
     if closes_at is not None:
         if timezone.is_naive(closes_at):
             fields["closes_at"] = [_("Give the closing time with its time zone.")]
-        elif closes_at <= timezone.now():
+        elif closes_at <= clock.now():
             fields["closes_at"] = [_("The closing date must be in the future.")]
     if fields:
         first = next(iter(fields.values()))[0]
@@ -304,7 +309,7 @@ def post_create(
     clean_poll = _clean_poll(poll) if type == PostType.POLL else None
     clean_event = _clean_event(event) if type == PostType.EVENT else None
     rendered, people = _render(actor, text)
-    now = timezone.now()
+    now = clock.now()
     is_announcement = type == PostType.ANNOUNCEMENT
     post = Post.objects.create(
         community=community,
@@ -402,12 +407,14 @@ def post_edit(
         post.save(update_fields=["asks_read_confirmation"])
     if text == post.body and new_title == post.title:
         if event_changed:
-            Post.objects.filter(pk=post.pk).update(edited_at=timezone.now())
+            Post.objects.filter(pk=post.pk).update(edited_at=clock.now())
         return post
-    PostRevision.objects.create(post=post, title=post.title, body=post.body, edited_by=actor)
+    PostRevision.objects.create(
+        post=post, title=post.title, body=post.body, edited_by=actor, created_at=clock.now()
+    )
     rendered, people = _render(actor, text)
     post.body, post.title, post.body_html = text, new_title, rendered.html
-    post.edited_at = timezone.now()
+    post.edited_at = clock.now()
     post.save(update_fields=["body", "title", "body_html", "edited_at"])
     post.hashtags.set(tags_for(rendered.hashtags, field="body"))
     _record(actor, "post.edited", post.community, post)
@@ -426,7 +433,7 @@ def post_delete(*, actor: User, post_id: int, reason: str = "") -> None:
         raise _field_error("reason", _("At most %d characters.") % REASON_MAX)
     if post.author_id != actor.pk and not reason:
         raise _field_error("reason", _("Tell the author why this post is removed."))
-    post.deleted_at, post.deleted_by, post.delete_reason = timezone.now(), actor, reason
+    post.deleted_at, post.deleted_by, post.delete_reason = clock.now(), actor, reason
     post.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
     _record(actor, "post.deleted", post.community, post, author_id=post.author_id, reason=reason)
 
@@ -461,7 +468,7 @@ def comment_create(
             parent = parent.parent
     text = _clean_body(body, COMMENT_MAX)
     rendered, people = _render(actor, text)
-    now = timezone.now()
+    now = clock.now()
     comment = Comment.objects.create(
         post=post, author=actor, parent=parent, body=text, body_html=rendered.html, created_at=now
     )
@@ -490,7 +497,7 @@ def comment_edit(*, actor: User, comment_id: int, body: str) -> Comment:
     if text == comment.body:
         return comment
     rendered, people = _render(actor, text)
-    comment.body, comment.body_html, comment.edited_at = text, rendered.html, timezone.now()
+    comment.body, comment.body_html, comment.edited_at = text, rendered.html, clock.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     _record(actor, "comment.edited", comment.post.community, comment, post_id=comment.post_id)
     _mention(actor, comment.post, comment, people, rendered.mention_ids)
@@ -502,7 +509,7 @@ def comment_delete(*, actor: User, comment_id: int) -> None:
     comment = policy.access_comment(user=actor, comment_id=comment_id)
     if not policy.can_delete_comment(actor, comment):
         raise Forbidden(_("You may not delete this comment."))
-    comment.deleted_at, comment.deleted_by = timezone.now(), actor
+    comment.deleted_at, comment.deleted_by = clock.now(), actor
     comment.save(update_fields=["deleted_at", "deleted_by"])
     Post.objects.filter(pk=comment.post_id, accepted_answer=comment).update(accepted_answer=None)
     _record(
@@ -558,7 +565,9 @@ def reaction_set(
         return reaction
     try:
         with transaction.atomic():
-            reaction = Reaction.objects.create(post=post, comment=comment, user=actor, kind=kind)
+            reaction = Reaction.objects.create(
+                post=post, comment=comment, user=actor, kind=kind, created_at=clock.now()
+            )
     except IntegrityError:  # a concurrent click of the same person
         return Reaction.objects.get(post=post, comment=comment, user=actor)
     _record(
@@ -635,7 +644,7 @@ def post_pin(*, actor: User, post_id: int) -> Post:
         raise Forbidden(_("Only the animators of this community may pin posts."))
     if post.pinned_at is not None:
         return post
-    post.pinned_at = timezone.now()
+    post.pinned_at = clock.now()
     post.save(update_fields=["pinned_at"])
     _record(actor, "post.pinned", post.community, post, post_id=post.pk)
     return post
@@ -667,7 +676,9 @@ def announcement_confirm_read(*, actor: User, post_id: int) -> ReadConfirmation:
         return existing
     try:
         with transaction.atomic():
-            confirmation = ReadConfirmation.objects.create(post=post, user=actor)
+            confirmation = ReadConfirmation.objects.create(
+                post=post, user=actor, created_at=clock.now()
+            )
     except IntegrityError:  # the same person, twice at once
         return ReadConfirmation.objects.get(post=post, user=actor)
     _record(actor, "announcement.read_confirmed", post.community, post, post_id=post.pk)
@@ -696,7 +707,7 @@ def poll_vote(*, actor: User, post_id: int, option_ids: Sequence[int]) -> list[P
     if not policy.can_react(actor, post):
         raise Forbidden(_("You may not vote here."))
     poll = Poll.objects.select_for_update().get(post=post)
-    if poll.is_closed():
+    if poll.is_closed(clock.now()):
         raise _field_error("option_ids", _("This poll is closed."))
     try:
         wanted = list(dict.fromkeys(int(option_id) for option_id in option_ids))
@@ -710,8 +721,10 @@ def poll_vote(*, actor: User, post_id: int, option_ids: Sequence[int]) -> list[P
     if len(options) != len(wanted):
         raise _field_error("option_ids", _("Unknown choice."))
     PollVote.objects.filter(poll=poll, user=actor).delete()
+    now = clock.now()
     votes = PollVote.objects.bulk_create(
-        PollVote(poll=poll, option=options[option_id], user=actor) for option_id in wanted
+        PollVote(poll=poll, option=options[option_id], user=actor, created_at=now)
+        for option_id in wanted
     )
     _record(actor, "poll.voted", post.community, post, post_id=post.pk, option_ids=wanted)
     return votes
@@ -724,9 +737,9 @@ def poll_close(*, actor: User, post_id: int) -> Poll:
     if not policy.can_run(actor, post):
         raise Forbidden(_("Only the author or an animator may close this poll."))
     poll = Poll.objects.select_for_update().get(post=post)
-    if poll.is_closed():
+    if poll.is_closed(clock.now()):
         return poll
-    poll.closes_at = timezone.now()
+    poll.closes_at = clock.now()
     poll.save(update_fields=["closes_at"])
     _record(actor, "poll.closed", post.community, post, post_id=post.pk)
     return poll
@@ -745,7 +758,7 @@ def idea_vote(*, actor: User, post_id: int) -> Idea:
     if not IdeaVote.objects.filter(idea=idea, user=actor).exists():
         try:
             with transaction.atomic():
-                IdeaVote.objects.create(idea=idea, user=actor)
+                IdeaVote.objects.create(idea=idea, user=actor, created_at=clock.now())
         except IntegrityError:
             pass
         else:
@@ -789,7 +802,7 @@ def idea_set_status(*, actor: User, post_id: int, status: str, response: str = "
     idea.status = status
     idea.response = text
     idea.response_html = rendered.html if rendered is not None else ""
-    idea.status_changed_at = timezone.now()
+    idea.status_changed_at = clock.now()
     idea.status_changed_by = actor
     idea.save(
         update_fields=[
@@ -817,7 +830,7 @@ def idea_set_status(*, actor: User, post_id: int, status: str, response: str = "
 
 
 def event_is_over(event: PostEvent, now: datetime | None = None) -> bool:
-    return (event.ends_at or event.starts_at) <= (now or timezone.now())
+    return (event.ends_at or event.starts_at) <= (now or clock.now())
 
 
 @transaction.atomic
@@ -841,13 +854,15 @@ def event_rsvp(*, actor: User, post_id: int, answer: str) -> EventRsvp:
     if rsvp is None:
         try:
             with transaction.atomic():
-                rsvp = EventRsvp.objects.create(event=event, user=actor, answer=answer)
+                rsvp = EventRsvp.objects.create(
+                    event=event, user=actor, answer=answer, updated_at=clock.now()
+                )
         except IntegrityError:
             rsvp = EventRsvp.objects.get(event=event, user=actor)
-            rsvp.answer, rsvp.updated_at = answer, timezone.now()
+            rsvp.answer, rsvp.updated_at = answer, clock.now()
             rsvp.save(update_fields=["answer", "updated_at"])
     else:
-        rsvp.answer, rsvp.updated_at = answer, timezone.now()
+        rsvp.answer, rsvp.updated_at = answer, clock.now()
         rsvp.save(update_fields=["answer", "updated_at"])
     _record(
         actor,
@@ -873,7 +888,7 @@ def event_cancel(*, actor: User, post_id: int, reason: str = "") -> PostEvent:
     event = PostEvent.objects.select_for_update().get(post=post)
     if event.cancelled_at is not None:
         return event
-    event.cancelled_at = timezone.now()
+    event.cancelled_at = clock.now()
     event.sequence += 1
     event.save(update_fields=["cancelled_at", "sequence"])
     _record(actor, "event.cancelled", post.community, post, post_id=post.pk, reason=reason)

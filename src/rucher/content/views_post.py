@@ -28,6 +28,7 @@ from rucher.accounts.models import User
 from rucher.content import ics as ics_module
 from rucher.content import moderation, policy, selectors, services
 from rucher.content.forms import (
+    COMMON_TIME_ZONES,
     CommentEditForm,
     CommentForm,
     EditForm,
@@ -35,6 +36,7 @@ from rucher.content.forms import (
     ReasonForm,
 )
 from rucher.content.models import Comment, Post, PostRevision, RsvpAnswer
+from rucher.content.models import Event as PostEvent
 from rucher.content.views import int_or_none, is_htmx, pending_attachments, reaction_kinds
 from rucher.core.errors import Forbidden, Invalid, NotFound, RucherError
 from rucher.core.forms import add_service_error
@@ -486,11 +488,13 @@ def pin(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The author changes the text; an event's time and place too (people going or maybe are
+    told, calendars get a higher SEQUENCE), an announcement's read confirmation."""
     viewer = request_user(request)
     post = _post_or_404(viewer, post_id)
     if not policy.can_edit(viewer, post):
         raise PermissionDenied(_("Only the author may edit this post."))
-    form = EditForm(request.POST or None, initial={"title": post.title, "body": post.body})
+    form = EditForm(request.POST or None, post=post)
     status = 200
     if request.method == "POST":
         status = 400
@@ -501,19 +505,36 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                     post_id=post.pk,
                     body=form.cleaned_data["body"],
                     title=form.cleaned_data["title"],
+                    event=form.event_spec(),
+                    asks_read_confirmation=form.read_confirmation(),
                 )
             except RucherError as error:
                 add_service_error(form, error)
                 status = error_status(error)
             else:
-                messages.success(request, _("Your post is updated."))
+                messages.success(request, _edit_message(form))
                 return redirect(post_url(post.pk))
     return render(
         request,
         "content/post_edit.html",
-        {"form": form, "post": post, "draft_key": f"rucher-draft:{viewer.pk}:edit-{post.pk}"},
+        {
+            "form": form,
+            "post": post,
+            "event": form.event,
+            "time_zones": COMMON_TIME_ZONES,
+            "draft_key": f"rucher-draft:{viewer.pk}:edit-{post.pk}",
+        },
         status=status,
     )
+
+
+def _edit_message(form: EditForm) -> str:
+    event = form.event
+    if event is not None:
+        sequence = PostEvent.objects.filter(pk=event.pk).values_list("sequence", flat=True).first()
+        if sequence is not None and sequence != event.sequence:
+            return _("The event is updated; the people going or maybe are told.")
+    return _("Your post is updated.")
 
 
 @login_required

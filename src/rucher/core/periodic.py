@@ -2,8 +2,8 @@
 
 Apps register jobs in their ``ready()``; ``rucher worker`` checks every minute which are due
 and runs them, and ``rucher periodic`` runs the due ones once (for a cron line instead of a
-worker). The last run of each job is a row of ``PeriodicRun``, locked while the job runs, so
-that several workers never run the same job twice for one period.
+worker). The last run of each job is a row of ``PeriodicRun``, claimed under a row lock
+before the job runs, so that several workers never run the same job twice for one period.
 """
 
 from __future__ import annotations
@@ -41,22 +41,27 @@ def registered() -> list[PeriodicJob]:
 def run_due(now: datetime.datetime | None = None) -> list[str]:
     """Run the jobs whose period has passed; returns the names of those that ran.
 
-    A failing job is logged and retried at the next check, not after a whole period."""
+    A job is claimed first (its last run set to now, in a short transaction holding the row
+    lock), then run outside any transaction, so a long job does not hold the database.
+    A failing job is logged and its claim given back: it is tried again at the next check."""
     from rucher.core.models import PeriodicRun
 
     now = now or clock.now()
     ran = []
     for job in registered():
+        with transaction.atomic():
+            PeriodicRun.objects.get_or_create(name=job.name)
+            row = PeriodicRun.objects.select_for_update().get(name=job.name)
+            if row.last_run_at is not None and row.last_run_at + job.every > now:
+                continue
+            previous = row.last_run_at
+            row.last_run_at = now
+            row.save(update_fields=["last_run_at"])
         try:
-            with transaction.atomic():
-                PeriodicRun.objects.get_or_create(name=job.name)
-                row = PeriodicRun.objects.select_for_update().get(name=job.name)
-                if row.last_run_at is not None and row.last_run_at + job.every > now:
-                    continue
-                job.run()
-                row.last_run_at = now
-                row.save(update_fields=["last_run_at"])
-            ran.append(job.name)
+            job.run()
         except Exception:
             logger.exception("periodic job %s failed", job.name)
+            PeriodicRun.objects.filter(name=job.name, last_run_at=now).update(last_run_at=previous)
+            continue
+        ran.append(job.name)
     return ran

@@ -40,6 +40,7 @@ from rucher.accounts.services import (
 )
 from rucher.communities import services as community_services
 from rucher.communities.models import Community, CreationRequest
+from rucher.core import clock
 from rucher.core.progress import SupportsWrite, reporter
 from rucher.demo import names
 from rucher.demo.activity import ActivitySummary, load_activity
@@ -1365,11 +1366,9 @@ def _load_community(
 ) -> int:
     """One community, its members, roles, pending invitations and requests.
 
-    ``community_create`` takes ``occurred_at``: the community and its first owner's
-    membership carry their planned date, though the two events it records are stamped with
-    the time of the load. The other services (joining, requests, invitations, roles,
-    archiving, the checklist) take no date, so those memberships and events are of the load's
-    time too: ``MemberPlan.days_ago`` is planned but not applied.
+    ``community_create`` takes ``occurred_at``; each member then joins on their planned day
+    (``MemberPlan.days_ago``) under ``clock.frozen``, so memberships, roles and their events
+    carry the history the analytics read. Pending invitations and requests are of today.
     """
     owner = users[community.owner]
     if community.request is not None:
@@ -1389,34 +1388,9 @@ def _load_community(
         )
     advance()
     for member in community.members[1:]:
-        user = users[member.person]
-        by = users[member.by] if member.by is not None else owner
-        if member.how == "joined":
-            community_services.membership_join(actor=user, community_id=created.pk)
-        elif member.how == "requested":
-            request = community_services.join_request_create(
-                actor=user, community_id=created.pk, message=member.message
-            )
-            community_services.join_request_decide(
-                actor=by, request_id=request.pk, accept=True, reply=member.reply
-            )
-        elif member.how == "invited":
-            invitation, _token = community_services.invitation_create(
-                actor=by,
-                community_id=created.pk,
-                email=user.email,
-                role="animator" if member.role == "animator" else "member",
-                message=member.message,
-            )
-            community_services.invitation_accept(actor=user, invitation_id=invitation.pk)
-        # An invitation or the approved creation request ("appointed") gave animators their
-        # role already; owners besides the first are always promoted.
-        if member.role == "owner" or (
-            member.role == "animator" and member.how in ("joined", "requested")
-        ):
-            community_services.membership_set_role(
-                actor=owner, community_id=created.pk, user_id=user.pk, role=member.role
-            )
+        # Each member joins on their planned day: the membership and its events carry it.
+        with clock.frozen(_moment(plan, member.days_ago, member.person % 480)):
+            _load_member(member, users, created, owner)
         advance()
     for invited in community.invitations:
         community_services.invitation_create(
@@ -1438,6 +1412,38 @@ def _load_community(
     if community.archived:
         community_services.community_archive(actor=owner, community_id=created.pk)
     return len(community.members)
+
+
+def _load_member(member: MemberPlan, users: list[User], created: Community, owner: User) -> None:
+    """One member in, by the path the plan says (joined, requested, invited), with roles."""
+    user = users[member.person]
+    by = users[member.by] if member.by is not None else owner
+    if member.how == "joined":
+        community_services.membership_join(actor=user, community_id=created.pk)
+    elif member.how == "requested":
+        request = community_services.join_request_create(
+            actor=user, community_id=created.pk, message=member.message
+        )
+        community_services.join_request_decide(
+            actor=by, request_id=request.pk, accept=True, reply=member.reply
+        )
+    elif member.how == "invited":
+        invitation, _token = community_services.invitation_create(
+            actor=by,
+            community_id=created.pk,
+            email=user.email,
+            role="animator" if member.role == "animator" else "member",
+            message=member.message,
+        )
+        community_services.invitation_accept(actor=user, invitation_id=invitation.pk)
+    # An invitation or the approved creation request ("appointed") gave animators their
+    # role already; owners besides the first are always promoted.
+    if member.role == "owner" or (
+        member.role == "animator" and member.how in ("joined", "requested")
+    ):
+        community_services.membership_set_role(
+            actor=owner, community_id=created.pk, user_id=user.pk, role=member.role
+        )
 
 
 def _submit(request: CreationRequestPlan, users: list[User]) -> CreationRequest:

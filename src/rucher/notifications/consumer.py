@@ -7,6 +7,7 @@ again when it is shown.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -202,9 +203,16 @@ def _can_read(recipient: User, community_id: int | None) -> bool:
     return readable.exists()
 
 
+# History written after the fact (an import, the demo) is not news: nobody is told today
+# about a reaction of last spring. Live events are recorded the instant they occur.
+HISTORY_AGE = datetime.timedelta(days=14)
+
+
 def notifications_for(event: Event) -> list[Notification]:
     find = RECIPIENTS.get(event.verb)
     if find is None:
+        return []
+    if event.recorded_at and event.recorded_at - event.occurred_at > HISTORY_AGE:
         return []
     ids = {pk for pk in find(event) if pk and pk != event.actor_id}
     recipients = User.objects.filter(pk__in=ids)

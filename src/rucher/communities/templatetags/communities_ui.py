@@ -31,3 +31,27 @@ def excerpt(text: str, length: int = 160) -> str:
     plain = _MARKUP_AT_LINE_START.sub("", plain).replace("**", "").replace("__", "")
     plain = " ".join(plain.split())
     return plain if len(plain) <= length else plain[: length - 1].rstrip() + "…"
+
+
+@register.simple_tag(takes_context=True)
+def may_see_insights(context: template.Context, community: object) -> bool:
+    """Whether the viewer may open this community's insights (the analytics policy decides)."""
+    from rucher.analytics.periods import may_see_community_insights
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    community_id = getattr(community, "pk", None)
+    if user is None or community_id is None:
+        return False
+    return may_see_community_insights(user, community_id)
+
+
+@register.filter
+def community_markdown(text: str) -> str:
+    """A description or charter (Markdown, as the kind templates write them), made safe."""
+    from django.utils.safestring import mark_safe
+
+    from rucher.core.markdown import render
+
+    # The renderer sanitises with an allow-list; no mention links from a description.
+    return mark_safe(render(str(text or ""), people={}).html)

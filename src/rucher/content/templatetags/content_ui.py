@@ -10,11 +10,12 @@ JavaScript.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
+from django.templatetags.tz import do_timezone
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -89,13 +90,17 @@ def type_icon(kind: str) -> str:
 
 @register.filter
 def in_zone(value: datetime | None, zone: str) -> datetime | None:
-    """An aware datetime shown in the given IANA time zone (an event's own)."""
+    """An aware datetime shown in the given IANA time zone (an event's own).
+
+    Through Django's ``timezone`` filter: its result is marked so that the filters after it
+    (``|date``) keep that zone instead of converting back to the reader's current one."""
     if value is None:
         return None
     try:
-        return timezone.localtime(value, zoneinfo.ZoneInfo(zone))
+        zone_info: tzinfo = zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.localtime(value)
+        zone_info = timezone.get_current_timezone()
+    return do_timezone(value, zone_info)
 
 
 @register.filter

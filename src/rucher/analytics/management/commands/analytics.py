@@ -1,0 +1,68 @@
+"""``rucher analytics rebuild | status``: the rollups that dashboards read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+from rucher.analytics import rollups
+from rucher.core.progress import format_duration, format_rate
+
+NOT_MIGRATED = "The database is not ready ({error}). Run `rucher migrate` first."
+
+
+class Command(BaseCommand):
+    help = "Recompute the analytics rollups from the event log, or show how far they are."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+        rebuild = actions.add_parser(
+            "rebuild",
+            help="Wipe the rollups and replay the whole event log (same result as the "
+            "incremental updates).",
+        )
+        rebuild.add_argument(
+            "--batch-size",
+            type=int,
+            default=rollups.BATCH_SIZE,
+            help=f"Events per transaction (default {rollups.BATCH_SIZE}).",
+        )
+        actions.add_parser(
+            "status", help="Position in the event log, events still to handle, rows per table."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["action"] == "rebuild":
+                self.rebuild(batch_size=options["batch_size"])
+            else:
+                self.status()
+        except DatabaseError as error:
+            raise CommandError(NOT_MIGRATED.format(error=error)) from None
+
+    def rebuild(self, *, batch_size: int) -> None:
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        handled, seconds = rollups.rebuild(progress=self.stderr, batch_size=batch_size)
+        speed = format_rate(handled / seconds if seconds > 0 else None)
+        self.stdout.write(
+            f"Rollups rebuilt from {handled} events in {format_duration(seconds)} ({speed})."
+        )
+        from rucher.analytics.lifecycle import compute_stages
+
+        weeks = compute_stages(recompute=True)
+        self.stdout.write(f"Lifecycle stages recomputed: {weeks} community-weeks.")
+
+    def status(self) -> None:
+        state = rollups.status()
+        self.stdout.write(f"position  {state.position} (last event {state.last_event})")
+        if state.lag is None:
+            self.stdout.write("pending   0 events: up to date")
+        else:
+            lag = format_duration(state.lag.total_seconds())
+            self.stdout.write(f"pending   {state.pending} events, the oldest recorded {lag} ago")
+        width = max(len(name) for name in state.counts)
+        for name, count in state.counts.items():
+            self.stdout.write(f"{name:<{width}}  {count}")

@@ -1,0 +1,946 @@
+"""The analytics consumer of the event log: it keeps the rollups of ``models.py`` up to date.
+
+It reads the log in id order, in batches (10,000 events). For each batch it folds every event
+into deltas held in dictionaries (pure Python, no query per event), then writes each table with
+a few set-based statements: counters are *added* by ``INSERT … ON CONFLICT … DO UPDATE SET
+n = n + excluded.n`` (SQLite ≥ 3.35 and PostgreSQL), spans and threads are read for the
+batch's keys, changed in memory and written back in bulk. The writes and the new position in
+the log are one transaction, taken with the position row locked: a crash loses the batch and
+replays it, never counts it twice, and two runs at once queue.
+
+``rebuild`` wipes the rollups and the position and replays the whole log through the same
+code, so it gives exactly the tables the incremental path gives; the result does not depend on
+where batches start and end (the tests replay one event at a time and all at once). It only
+drops the indexes that readers alone need while it replays, and builds them at the end.
+
+What is counted, exactly (the contract's DEVIATIONS section has the list for KPI writers):
+
+* The day of an event is the local date (``settings.TIME_ZONE``) of its ``occurred_at``.
+* Reached: the person is the actor of any event that day, except ``profile.updated`` (the
+  profile ``user_create`` fills in the new person's name; editing one's own profile comes with
+  the day's presence event anyway).
+* Contributions = posts + comments + reactions + votes (poll, idea, RSVP): acts, counted when
+  made. Deleting or hiding a post, removing a reaction, un-voting lower no count.
+* ``CommunityDay.contributors``: people whose PersonDay row of that community and day went
+  from no contribution to some in the batch (``RETURNING`` tells), so distinct people.
+* ``Thread.first_response_*`` follows deletions: the earliest comment by someone other than
+  the post's author that is not deleted (``ThreadResponse`` keeps the candidates).
+* People's roles, org units and managers, and memberships, assume each person's (and each
+  membership's) events come in time order, which the services guarantee; a span that would
+  end on or before the day it started is not kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model, OuterRef, Subquery
+from django.utils import timezone
+
+from rucher.analytics.models import (
+    CommunityDay,
+    FirstInteraction,
+    Interaction,
+    MembershipSpan,
+    PersonDay,
+    PersonRoleSpan,
+    PersonState,
+    PersonUnit,
+    Thread,
+    ThreadResponse,
+)
+from rucher.core import events
+from rucher.core.models import ConsumerPosition, Event
+from rucher.core.progress import SupportsWrite, reporter
+
+CONSUMER = "analytics"
+BATCH_SIZE = 10_000
+# Ids per IN (...) list: well under SQLite's limit on bound parameters.
+IN_CHUNK = 900
+
+# Verbs that wake the consumer after a write (it then reads everything new, whatever the verb).
+VERBS = {
+    "user.created",
+    "user.role_changed",
+    "user.deactivated",
+    "user.reactivated",
+    "profile.updated",
+    "membership.joined",
+    "membership.left",
+    "membership.removed",
+    "membership.role_changed",
+    "community.ownership_transferred",
+    "post.created",
+    "post.deleted",
+    "post.hidden",
+    "post.restored",
+    "comment.created",
+    "comment.deleted",
+    "reaction.added",
+    "mention.created",
+    "question.answer_accepted",
+    "poll.voted",
+    "idea.voted",
+    "event.rsvp",
+}
+VOTE_VERBS = frozenset({"poll.voted", "idea.voted", "event.rsvp"})
+# Events whose actor did not necessarily do anything: ``user_create`` fills the new person's
+# profile in their name (the demo, imports). Someone editing their own profile is reached
+# anyway, by the day's presence event of the request.
+NOT_REACHING = frozenset({"profile.updated"})
+PERSON_VERBS = frozenset(
+    {"user.created", "user.role_changed", "user.deactivated", "user.reactivated", "profile.updated"}
+)
+# Verbs beyond "reached": the only events whose payload is decoded.
+PAYLOAD_VERBS = frozenset(VERBS)
+
+# Every table the consumer writes, wiped by ``rebuild`` (not AnalyticsConfig, StageHistory).
+ROLLUP_MODELS: tuple[type[Model], ...] = (
+    PersonDay,
+    PersonUnit,
+    PersonRoleSpan,
+    PersonState,
+    MembershipSpan,
+    Interaction,
+    FirstInteraction,
+    Thread,
+    ThreadResponse,
+    CommunityDay,
+)
+
+# PersonDay deltas: a list per (day, person, community), in this order.
+REACHED, CONTRIBUTIONS, POSTS, COMMENTS, REACTIONS, VOTES, ACCEPTED, MENTIONS = range(8)
+PERSON_DAY_COUNTERS = (
+    "contributions",
+    "posts",
+    "comments",
+    "reactions",
+    "votes",
+    "answers_accepted",
+    "mentions",
+)
+# CommunityDay deltas: a list per (community, day).
+CD_POSTS, CD_COMMENTS, CD_REACTIONS, CD_ARRIVALS, CD_DEPARTURES, CD_CONTRIBUTORS = range(6)
+COMMUNITY_DAY_COUNTERS = (
+    "posts",
+    "comments",
+    "reactions",
+    "arrivals",
+    "departures",
+    "contributors",
+)
+
+# An event as read: occurred_at is a datetime, or on SQLite the stored text (converted only
+# when needed); the payload is a dict, or the stored JSON text (decoded only when needed).
+Row = tuple[
+    int,  # id
+    datetime.datetime | str,  # occurred_at
+    int | None,  # actor_id
+    str,  # verb
+    int | None,  # target_id
+    int | None,  # community_id
+    dict[str, Any] | str | bytes | None,  # payload
+]
+Day = datetime.date
+
+
+@dataclass
+class Deltas:
+    """What one batch changes, folded in memory before any write."""
+
+    person_days: dict[tuple[Day, int, int | None], list[int]] = field(default_factory=dict)
+    interactions: dict[tuple[Day, int, int, int | None, str], int] = field(default_factory=dict)
+    first_pairs: dict[tuple[int, int], Day] = field(default_factory=dict)
+    community_days: dict[tuple[int, Day], list[int]] = field(default_factory=dict)
+    # (post, community, author, created_at, type)
+    threads: list[tuple[int, int | None, int, datetime.datetime | str, str]] = field(
+        default_factory=list
+    )
+    # (comment, post, author, at)
+    responses: list[tuple[int, int, int, datetime.datetime | str]] = field(default_factory=list)
+    deleted_comments: dict[int, int | None] = field(default_factory=dict)
+    deleted_posts: set[int] = field(default_factory=set)
+    hidden: dict[int, bool] = field(default_factory=dict)
+    accepted: dict[int, tuple[int | None, datetime.datetime]] = field(default_factory=dict)
+    # (verb, community, person, role or other person, day), in log order
+    membership_ops: list[tuple[str, int, int, Any, Day]] = field(default_factory=list)
+    # (verb, person, payload, day), in log order
+    person_ops: list[tuple[str, int, dict[str, Any], Day]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- reading the log
+
+
+def _read(last: int, limit: int) -> list[Row]:
+    """The next events after ``last``, as plain tuples: Django's per-row conversions (two
+    datetimes and a JSON document per event) would cost more than the rest of the work."""
+    quote = connection.ops.quote_name
+    occurred = quote("occurred_at")
+    if connection.vendor == "sqlite":  # the text as stored, without sqlite3's converter
+        occurred = f"CAST({occurred} AS TEXT)"
+    rest = ("actor_id", "verb", "target_id", "community_id", "payload")
+    columns = ", ".join([quote("id"), occurred, *(quote(name) for name in rest)])
+    sql = (
+        f"SELECT {columns} FROM {quote(Event._meta.db_table)} "
+        f"WHERE {quote('id')} > %s ORDER BY {quote('id')} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [last, limit])
+        rows: list[Row] = cursor.fetchall()
+    return _without_young_gap(rows, last)
+
+
+def _without_young_gap(rows: list[Row], last: int) -> list[Row]:
+    """Stop before a hole in the ids that may still be a transaction in flight (the rule of
+    ``events.pending``); ``recorded_at`` is read only for the row after a hole."""
+    patience_until = timezone.now() - events._gap_patience()
+    expected = last + 1
+    for index, row in enumerate(rows):
+        if row[0] != expected:
+            recorded = Event.objects.filter(pk=row[0]).values_list("recorded_at", flat=True)
+            if recorded[0] > patience_until:
+                return rows[:index]
+        expected = row[0] + 1
+    return rows
+
+
+def _payload(raw: dict[str, Any] | str | bytes | None) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    if not raw:
+        return {}
+    loaded = json.loads(raw)
+    return loaded if isinstance(loaded, dict) else {}
+
+
+class _Moments:
+    """Datetimes and local days of ``occurred_at`` values, each worked out once."""
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_default_timezone()
+        self.days: dict[Any, Day] = {}
+
+    def moment(self, value: datetime.datetime | str) -> datetime.datetime:
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        if value.tzinfo is None:  # SQLite keeps UTC without an offset
+            value = value.replace(tzinfo=datetime.UTC)
+        return value
+
+    def day(self, value: datetime.datetime | str) -> Day:
+        # Every time zone's offset is a whole number of minutes: one look-up per minute.
+        key = value[:16] if isinstance(value, str) else value.replace(second=0, microsecond=0)
+        day = self.days.get(key)
+        if day is None:
+            day = self.days[key] = self.moment(value).astimezone(self.tz).date()
+        return day
+
+
+# ---------------------------------------------------------------- folding a batch
+
+
+def fold(rows: Iterable[Row]) -> Deltas:
+    """Fold events into deltas. Pure: no query."""
+    deltas = Deltas()
+    person_days = deltas.person_days
+    community_days = deltas.community_days
+    moments = _Moments()
+    day_of, moment = moments.day, moments.moment
+
+    def community_day(community: int, day: Day) -> list[int]:
+        counts = community_days.get((community, day))
+        if counts is None:
+            counts = community_days[(community, day)] = [0, 0, 0, 0, 0, 0]
+        return counts
+
+    for _id, occurred_at, actor, verb, target_id, community, raw_payload in rows:
+        day = day_of(occurred_at)
+        counts: list[int] | None = None
+        if actor is not None and verb not in NOT_REACHING:
+            key = (day, actor, community)
+            counts = person_days.get(key)
+            if counts is None:
+                counts = person_days[key] = [1, 0, 0, 0, 0, 0, 0, 0]
+            else:
+                counts[REACHED] = 1
+        if verb not in PAYLOAD_VERBS:
+            continue
+        payload = _payload(raw_payload)
+
+        # the commonest verbs first
+        if verb == "reaction.added":
+            if counts is None or actor is None:
+                continue
+            counts[CONTRIBUTIONS] += 1
+            counts[REACTIONS] += 1
+            if community is not None:
+                community_day(community, day)[CD_REACTIONS] += 1
+            to = payload.get("item_author_id")
+            if isinstance(to, int):
+                _interaction(deltas, day, actor, to, community, "reaction")
+        elif verb == "comment.created":
+            if counts is None or actor is None:
+                continue
+            counts[CONTRIBUTIONS] += 1
+            counts[COMMENTS] += 1
+            if community is not None:
+                community_day(community, day)[CD_COMMENTS] += 1
+            post_author = payload.get("post_author_id")
+            to = payload.get("parent_author_id") if payload.get("parent_id") else post_author
+            if isinstance(to, int):
+                _interaction(deltas, day, actor, to, community, "reply")
+            post_id = payload.get("post_id")
+            if post_author != actor and target_id is not None and isinstance(post_id, int):
+                deltas.responses.append((target_id, post_id, actor, occurred_at))
+        elif verb == "post.created":
+            if counts is None or actor is None or target_id is None:
+                continue
+            counts[CONTRIBUTIONS] += 1
+            counts[POSTS] += 1
+            if community is not None:
+                community_day(community, day)[CD_POSTS] += 1
+            deltas.threads.append(
+                (target_id, community, actor, occurred_at, str(payload.get("type", "")))
+            )
+        elif verb in VOTE_VERBS:
+            if counts is None:
+                continue
+            counts[CONTRIBUTIONS] += 1
+            counts[VOTES] += 1
+            if community is not None:
+                community_day(community, day)  # the row that will count the contributor
+        elif verb == "mention.created":
+            if counts is None or actor is None:
+                continue
+            counts[MENTIONS] += 1
+            to = payload.get("user_id")
+            if isinstance(to, int):
+                _interaction(deltas, day, actor, to, community, "mention")
+        elif verb == "question.answer_accepted":
+            author = payload.get("answer_author_id")
+            if isinstance(author, int):
+                key = (day, author, community)
+                author_counts = person_days.get(key)
+                if author_counts is None:
+                    author_counts = person_days[key] = [0, 0, 0, 0, 0, 0, 0, 0]
+                author_counts[ACCEPTED] += 1
+            post_id = payload.get("post_id")
+            if isinstance(post_id, int):
+                deltas.accepted[post_id] = (target_id, moment(occurred_at))
+        elif verb == "post.deleted":
+            if target_id is not None:
+                deltas.deleted_posts.add(target_id)
+        elif verb == "comment.deleted":
+            if target_id is not None:
+                post_id = payload.get("post_id")
+                deltas.deleted_comments[target_id] = post_id if isinstance(post_id, int) else None
+        elif verb in ("post.hidden", "post.restored"):
+            if target_id is not None:
+                deltas.hidden[target_id] = verb == "post.hidden"
+        elif verb.startswith("membership."):
+            if community is None or target_id is None:
+                continue
+            if verb == "membership.joined":
+                community_day(community, day)[CD_ARRIVALS] += 1
+                deltas.membership_ops.append(
+                    ("join", community, target_id, str(payload.get("role", "")), day)
+                )
+            elif verb in ("membership.left", "membership.removed"):
+                community_day(community, day)[CD_DEPARTURES] += 1
+                deltas.membership_ops.append(("leave", community, target_id, None, day))
+            elif verb == "membership.role_changed":
+                deltas.membership_ops.append(
+                    ("join", community, target_id, str(payload.get("role", "")), day)
+                )
+        elif verb == "community.ownership_transferred":
+            if community is not None and target_id is not None:
+                deltas.membership_ops.append(("transfer", community, target_id, actor, day))
+        elif verb in PERSON_VERBS and target_id is not None:
+            deltas.person_ops.append((verb, target_id, payload, day))
+    return deltas
+
+
+def _interaction(
+    deltas: Deltas, day: Day, source: int, target: int, community: int | None, kind: str
+) -> None:
+    if source == target:
+        return
+    key = (day, source, target, community, kind)
+    deltas.interactions[key] = deltas.interactions.get(key, 0) + 1
+    pair = (source, target) if source < target else (target, source)
+    known = deltas.first_pairs.get(pair)
+    if known is None or day < known:
+        deltas.first_pairs[pair] = day
+
+
+# ---------------------------------------------------------------- writing a batch
+
+
+def apply(deltas: Deltas) -> None:
+    """Write one batch's deltas. Call inside the batch's transaction."""
+    adapt_day = _day_adapter()
+    _add_person_days(deltas, adapt_day)
+    _add_interactions(deltas, adapt_day)
+    _add_community_days(deltas, adapt_day)
+    _apply_threads(deltas)
+    _apply_memberships(deltas)
+    _apply_people(deltas)
+
+
+def _day_adapter() -> Callable[[Day], Any]:
+    adapt = connection.ops.adapt_datefield_value
+    cache: dict[Day, Any] = {}
+
+    def adapted(day: Day) -> Any:
+        value = cache.get(day)
+        if value is None:
+            value = cache[day] = adapt(day)
+        return value
+
+    return adapted
+
+
+@contextmanager
+def _raw_cursor() -> Iterator[Any]:
+    """The driver's own cursor on Django's connection (same transaction), for bulk statements:
+    Django's wrapper rewrites the placeholders of every statement with a regular expression,
+    which costs more than running a 20,000-value INSERT. Write ``%s``; see ``_sql``."""
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _sql(sql: str) -> str:
+    return sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
+
+
+def _upsert(
+    model: type[Model],
+    columns: Sequence[str],
+    conflict: str,
+    set_clauses: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """INSERT the rows; on a key already there, run ``set_clauses`` (``{t}`` = the table).
+
+    With ``returning``, many rows per statement and the rows as written come back (SQLite
+    ≥ 3.35, PostgreSQL); without, one prepared statement run for each row.
+    """
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column) for column in columns)
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sets = ", ".join(clause.format(t=table) for clause in set_clauses)
+    tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    with _raw_cursor() as cursor:
+        if not returning:
+            cursor.executemany(_sql(f"INSERT INTO {table} ({names}) VALUES {marks} {tail}"), rows)
+            return []
+        back = ", ".join(quote(column) for column in returning)
+        limit = connection.features.max_query_params or 30_000
+        per_statement = max(1, min(2_000, limit // len(columns)))
+        written: list[tuple[Any, ...]] = []
+        for chunk in _chunks(rows, per_statement):
+            values = ", ".join([marks] * len(chunk))
+            cursor.execute(
+                _sql(f"INSERT INTO {table} ({names}) VALUES {values} {tail} RETURNING {back}"),
+                [value for row in chunk for value in row],
+            )
+            written.extend(cursor.fetchall())
+        return written
+
+
+def _stored(moment: datetime.datetime | str) -> Any:
+    """A moment as the database stores it; SQLite's text from the log is that already."""
+    if isinstance(moment, str):
+        return moment
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _insert(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with _raw_cursor() as cursor:
+        cursor.executemany(
+            _sql(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"), rows
+        )
+
+
+def _added(columns: Iterable[str]) -> list[str]:
+    quote = connection.ops.quote_name
+    return [f"{quote(c)} = {{t}}.{quote(c)} + excluded.{quote(c)}" for c in columns]
+
+
+def _add_person_days(deltas: Deltas, adapt_day: Callable[[Day], Any]) -> None:
+    """Add the batch's person days; count in ``community_days`` the people who became
+    contributors of a community that day (their row had no contribution before)."""
+    quote = connection.ops.quote_name
+    reached = quote("reached")
+    contributing: list[tuple[Any, ...]] = []
+    others: list[tuple[Any, ...]] = []
+    for (day, person, community), counts in deltas.person_days.items():
+        row = (adapt_day(day), person, community, bool(counts[REACHED]), *counts[1:])
+        (contributing if counts[CONTRIBUTIONS] and community is not None else others).append(row)
+    # In key order: the indexes are then written page after page rather than at random.
+    others.sort(key=itemgetter(0, 1))
+    contributing.sort(key=itemgetter(0, 1))
+    columns = ("day", "person_id", "community_id", "reached", *PERSON_DAY_COUNTERS)
+    conflict = f"{quote('day')}, {quote('person_id')}, COALESCE({quote('community_id')}, 0)"
+    sets = [
+        f"{reached} = CASE WHEN excluded.{reached} THEN excluded.{reached} "
+        f"ELSE {{t}}.{reached} END",
+        *_added(PERSON_DAY_COUNTERS),
+    ]
+    _upsert(PersonDay, columns, conflict, sets, others)
+    written = _upsert(
+        PersonDay,
+        columns,
+        conflict,
+        sets,
+        contributing,
+        returning=("day", "person_id", "community_id", "contributions"),
+    )
+    for day, person, community, contributions in written:
+        if not isinstance(day, datetime.date):
+            day = datetime.date.fromisoformat(day)
+        if contributions == deltas.person_days[(day, person, community)][CONTRIBUTIONS]:
+            deltas.community_days[(community, day)][CD_CONTRIBUTORS] += 1
+
+
+def _add_interactions(deltas: Deltas, adapt_day: Callable[[Day], Any]) -> None:
+    quote = connection.ops.quote_name
+    _upsert(
+        Interaction,
+        ("day", "source_id", "target_id", "community_id", "kind", "count"),
+        f"{quote('day')}, {quote('source_id')}, {quote('target_id')}, "
+        f"COALESCE({quote('community_id')}, 0), {quote('kind')}",
+        _added(["count"]),
+        sorted(
+            (
+                (adapt_day(day), source, target, community, kind, count)
+                for (day, source, target, community, kind), count in deltas.interactions.items()
+            ),
+            key=itemgetter(0, 1, 2),
+        ),
+    )
+    first = quote("first_day")
+    _upsert(
+        FirstInteraction,
+        ("person_low_id", "person_high_id", "first_day"),
+        f"{quote('person_low_id')}, {quote('person_high_id')}",
+        [
+            f"{first} = CASE WHEN excluded.{first} < {{t}}.{first} "
+            f"THEN excluded.{first} ELSE {{t}}.{first} END"
+        ],
+        [(low, high, adapt_day(day)) for (low, high), day in sorted(deltas.first_pairs.items())],
+    )
+
+
+def _add_community_days(deltas: Deltas, adapt_day: Callable[[Day], Any]) -> None:
+    """After ``_add_person_days``, which counted the new contributors."""
+    quote = connection.ops.quote_name
+    _upsert(
+        CommunityDay,
+        ("community_id", "day", *COMMUNITY_DAY_COUNTERS),
+        f"{quote('community_id')}, {quote('day')}",
+        _added(COMMUNITY_DAY_COUNTERS),
+        [
+            (community, adapt_day(day), *counts)
+            for (community, day), counts in deltas.community_days.items()
+        ],
+    )
+
+
+def _apply_threads(deltas: Deltas) -> None:
+    _insert(
+        Thread,
+        ("post_id", "community_id", "author_id", "created_at", "type", "deleted", "hidden"),
+        [
+            (post, community, author, _stored(at), type, False, False)
+            for post, community, author, at, type in deltas.threads
+        ],
+    )
+    _insert(
+        ThreadResponse,
+        ("comment_id", "post_id", "author_id", "at", "deleted"),
+        [
+            (comment, post, author, _stored(at), False)
+            for comment, post, author, at in deltas.responses
+        ],
+    )
+    for post_id, (comment_id, at) in deltas.accepted.items():
+        Thread.objects.filter(post_id=post_id).update(
+            accepted_at=at, accepted_comment_id=comment_id
+        )
+    if deltas.deleted_comments:
+        # A deleted comment can no longer be accepted, so clearing after accepting is right.
+        for chunk in _chunks(list(deltas.deleted_comments), IN_CHUNK):
+            ThreadResponse.objects.filter(comment_id__in=chunk).update(deleted=True)
+            Thread.objects.filter(accepted_comment_id__in=chunk).update(
+                accepted_at=None, accepted_comment_id=None
+            )
+    for chunk in _chunks(sorted(deltas.deleted_posts), IN_CHUNK):
+        Thread.objects.filter(post_id__in=chunk).update(deleted=True)
+    for value in (True, False):
+        posts = sorted(post for post, hidden in deltas.hidden.items() if hidden is value)
+        for chunk in _chunks(posts, IN_CHUNK):
+            Thread.objects.filter(post_id__in=chunk).update(hidden=value)
+    touched = {post for _comment, post, _author, _at in deltas.responses}
+    touched.update(post for post in deltas.deleted_comments.values() if post is not None)
+    if not touched:
+        return
+    first = ThreadResponse.objects.filter(post_id=OuterRef("post_id"), deleted=False).order_by(
+        "at", "comment_id"
+    )
+    for chunk in _chunks(sorted(touched), IN_CHUNK):
+        Thread.objects.filter(post_id__in=chunk).update(
+            first_response_at=Subquery(first.values("at")[:1]),
+            first_responder_id=Subquery(first.values("author_id")[:1]),
+        )
+
+
+class _Spans[K, M: (MembershipSpan, PersonRoleSpan)]:
+    """Open spans of a batch's keys, changed in memory, then written back in bulk."""
+
+    def __init__(
+        self,
+        model: type[M],
+        start: str,
+        end: str,
+        existing: Iterable[tuple[K, M]],
+        make: Callable[[K, str, Day], M],
+    ) -> None:
+        self.model: type[M] = model
+        self.start, self.end = start, end
+        self.open: dict[K, M] = dict(existing)
+        self.make: Callable[[K, str, Day], M] = make
+        self.new: dict[int, M] = {}
+        self.changed: dict[int, M] = {}
+        self.dropped: set[int] = set()
+
+    def role(self, key: K) -> str | None:
+        span = self.open.get(key)
+        return span.role if span is not None else None
+
+    def close(self, key: K, day: Day) -> None:
+        span = self.open.pop(key, None)
+        if span is None:
+            return
+        if day <= getattr(span, self.start):  # never open a whole day: not kept
+            if span.pk is None:
+                self.new.pop(id(span), None)
+            else:
+                self.changed.pop(span.pk, None)
+                self.dropped.add(span.pk)
+            return
+        setattr(span, self.end, day)
+        if span.pk is not None:
+            self.changed[span.pk] = span
+
+    def open_with(self, key: K, role: str, day: Day) -> None:
+        span = self.open.get(key)
+        if span is not None:
+            if span.role == role:
+                return
+            self.close(key, day)
+        span = self.make(key, role, day)
+        self.open[key] = span
+        self.new[id(span)] = span
+
+    def save(self) -> None:
+        if self.dropped:
+            self.model.objects.filter(pk__in=sorted(self.dropped)).delete()
+        if self.changed:
+            self.model.objects.bulk_update(list(self.changed.values()), [self.end])
+        if self.new:
+            self.model.objects.bulk_create(list(self.new.values()))
+
+
+def _apply_memberships(deltas: Deltas) -> None:
+    ops = deltas.membership_ops
+    if not ops:
+        return
+    keys: set[tuple[int, int]] = set()
+    for _verb, community, person, other, _day in ops:
+        keys.add((community, person))
+        if isinstance(other, int):
+            keys.add((community, other))
+    communities = sorted({community for community, _person in keys})
+    people = sorted({person for _community, person in keys})
+    existing: list[tuple[tuple[int, int], MembershipSpan]] = []
+    for community_chunk in _chunks(communities, IN_CHUNK):
+        for people_chunk in _chunks(people, IN_CHUNK):
+            for span in MembershipSpan.objects.filter(
+                end__isnull=True, community_id__in=community_chunk, person_id__in=people_chunk
+            ):
+                key = (span.community_id, span.person_id)
+                if key in keys:
+                    existing.append((key, span))
+    spans = _Spans[tuple[int, int], MembershipSpan](
+        MembershipSpan,
+        "start",
+        "end",
+        existing,
+        lambda key, role, day: MembershipSpan(
+            community_id=key[0], person_id=key[1], role=role, start=day
+        ),
+    )
+    for verb, community, person, other, day in ops:
+        key = (community, person)
+        if verb == "join":
+            spans.open_with(key, other, day)
+        elif verb == "leave":
+            spans.close(key, day)
+        elif verb == "transfer":
+            # The new owner becomes owner; the actor, if an owner, stays on as an animator.
+            spans.open_with(key, "owner", day)
+            if (
+                isinstance(other, int)
+                and other != person
+                and spans.role((community, other)) == ("owner")
+            ):
+                spans.open_with((community, other), "animator", day)
+    spans.save()
+
+
+def _apply_people(deltas: Deltas) -> None:
+    ops = deltas.person_ops
+    if not ops:
+        return
+    people = sorted({person for _verb, person, _payload, _day in ops})
+    states: dict[int, PersonState] = {}
+    existing: list[tuple[int, PersonRoleSpan]] = []
+    for chunk in _chunks(people, IN_CHUNK):
+        states.update((s.person_id, s) for s in PersonState.objects.filter(person_id__in=chunk))
+        existing.extend(
+            (span.person_id, span)
+            for span in PersonRoleSpan.objects.filter(until__isnull=True, person_id__in=chunk)
+        )
+    spans = _Spans[int, PersonRoleSpan](
+        PersonRoleSpan,
+        "since",
+        "until",
+        existing,
+        lambda person, role, day: PersonRoleSpan(person_id=person, role=role, since=day),
+    )
+    units: dict[tuple[int, Day], PersonUnit] = {}
+    for verb, person, payload, day in ops:
+        state = states.get(person)
+        if state is None:
+            state = states[person] = PersonState(person_id=person, role="", active=True)
+        if verb == "user.created":
+            state.role, state.active = str(payload.get("role", "")), True
+            spans.open_with(person, state.role, day)
+        elif verb == "user.role_changed":
+            if not state.role:
+                state.role = str(payload.get("from", ""))
+            state.role = str(payload.get("to", state.role))
+            if state.active:
+                spans.open_with(person, state.role, day)
+        elif verb == "user.deactivated":
+            spans.close(person, day)
+            state.active = False
+        elif verb == "user.reactivated":
+            if not state.active:
+                state.active = True
+                if state.role:
+                    spans.open_with(person, state.role, day)
+        elif verb == "profile.updated":
+            if "org_unit_id" not in payload and "manager_id" not in payload:
+                continue
+            state.org_unit_id = payload.get("org_unit_id", state.org_unit_id)
+            state.manager_id = payload.get("manager_id", state.manager_id)
+            units[(person, day)] = PersonUnit(
+                person_id=person,
+                org_unit_id=state.org_unit_id,
+                manager_id=state.manager_id,
+                since=day,
+            )
+    spans.save()
+    PersonState.objects.bulk_create(
+        list(states.values()),
+        update_conflicts=True,
+        unique_fields=["person_id"],
+        update_fields=["role", "active", "org_unit_id", "manager_id"],
+        batch_size=2000,
+    )
+    if units:
+        PersonUnit.objects.bulk_create(
+            list(units.values()),
+            update_conflicts=True,
+            unique_fields=["person_id", "since"],
+            update_fields=["org_unit_id", "manager_id"],
+            batch_size=2000,
+        )
+
+
+def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- running
+
+
+def consume_batch(*, batch_size: int = BATCH_SIZE) -> int:
+    """Handle the next batch, if any: deltas and position in one transaction. Returns its size."""
+    with transaction.atomic():
+        position = _locked_position()
+        rows = _read(position.last_event_id, batch_size)
+        if not rows:
+            return 0
+        apply(fold(rows))
+        ConsumerPosition.objects.filter(pk=position.pk).update(last_event_id=rows[-1][0])
+    return len(rows)
+
+
+def _locked_position() -> ConsumerPosition:
+    position = ConsumerPosition.objects.select_for_update().filter(consumer=CONSUMER).first()
+    if position is None:
+        position, _created = ConsumerPosition.objects.get_or_create(consumer=CONSUMER)
+        position = ConsumerPosition.objects.select_for_update().get(pk=position.pk)
+    return position
+
+
+def consume(
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[int], object] | None = None,
+    limit: int | None = None,
+) -> int:
+    """Catch up with the log (at most about ``limit`` events). Returns how many were handled."""
+    total = 0
+    while limit is None or total < limit:
+        handled = consume_batch(batch_size=batch_size)
+        if not handled:
+            break
+        total += handled
+        if on_batch is not None:
+            on_batch(handled)
+    return total
+
+
+# What one run after a request's commit handles at most: a request never replays a long
+# backlog (after an upgrade, say); ``rucher consume --loop`` or ``rucher analytics rebuild``
+# does, and the next runs go on from there.
+RUN_LIMIT = 20_000
+
+
+def consume_some() -> int:
+    """The registered consumer: catch up, by at most ``RUN_LIMIT`` events."""
+    return consume(limit=RUN_LIMIT)
+
+
+def wipe() -> None:
+    """Empty every rollup table and forget the position (one transaction)."""
+    with transaction.atomic():
+        for model in ROLLUP_MODELS:
+            model._default_manager.all().delete()
+        events.reset(consumer=CONSUMER)
+
+
+# Indexes that only readers need: ``rebuild`` builds them once at the end, which is much
+# cheaper than keeping them up to date row by row through a whole replay. (Unique keys stay:
+# the upserts need them; so do the indexes the consumer itself reads through.)
+DEFERRED_INDEX_MODELS: tuple[type[Model], ...] = (
+    PersonDay,
+    Interaction,
+    FirstInteraction,
+    Thread,
+    CommunityDay,
+)
+
+
+def _index_names(model: type[Model]) -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {name for name, info in constraints.items() if info.get("index")}
+
+
+def drop_reader_indexes() -> None:
+    _index_ddl(create=False)
+
+
+def restore_reader_indexes() -> None:
+    """Create the readers' indexes that are missing (after a rebuild, even an interrupted one)."""
+    _index_ddl(create=True)
+
+
+def _index_ddl(*, create: bool) -> None:
+    # The statements only, run here: SQLite's schema editor as a context manager refuses to
+    # work inside a transaction (the tests), which index changes do not need.
+    editor = connection.schema_editor()
+    editor.deferred_sql = []  # what entering it would set
+    with connection.cursor() as cursor:
+        for model in DEFERRED_INDEX_MODELS:
+            present = _index_names(model)
+            for index in model._meta.indexes:
+                if create and index.name not in present:
+                    cursor.execute(str(index.create_sql(model, editor)))
+                elif not create and index.name in present:
+                    cursor.execute(str(index.remove_sql(model, editor)))
+
+
+def rebuild(
+    *, progress: SupportsWrite | None = None, batch_size: int = BATCH_SIZE
+) -> tuple[int, float]:
+    """Wipe the rollups and replay the whole log through ``consume``.
+
+    Returns (events handled, seconds). ``progress``: where to show progress, None for silence.
+    """
+    started = time.perf_counter()
+    wipe()
+    drop_reader_indexes()
+    try:
+        with reporter(Event.objects.count(), "events", progress) as bar:
+            handled = consume(batch_size=batch_size, on_batch=bar.advance)
+    finally:
+        restore_reader_indexes()
+    return handled, time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Status:
+    position: int
+    last_event: int
+    pending: int
+    lag: datetime.timedelta | None  # how long ago the oldest pending event was recorded
+    counts: dict[str, int]
+
+
+def status() -> Status:
+    position = (
+        ConsumerPosition.objects.filter(consumer=CONSUMER)
+        .values_list("last_event_id", flat=True)
+        .first()
+        or 0
+    )
+    last = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    pending = Event.objects.filter(id__gt=position)
+    oldest = pending.order_by("id").values_list("recorded_at", flat=True).first()
+    return Status(
+        position=position,
+        last_event=last,
+        pending=pending.count(),
+        lag=timezone.now() - oldest if oldest is not None else None,
+        counts={
+            model._meta.model_name or "": model._default_manager.count() for model in ROLLUP_MODELS
+        },
+    )

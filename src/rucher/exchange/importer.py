@@ -1,0 +1,1631 @@
+"""Importing the open exchange format: a service that writes in bulk (decision 0009).
+
+Each ``*.jsonl`` file is streamed line by line and read in batches. For a batch the importer
+checks every line against its schema, looks up in one query per kind the records it refers to
+(``ImportedRecord``: *(source, kind, original id) → local id*), prepares the rows, and writes
+them with ``bulk_create`` together with their events (``rucher.exchange.events``, the events
+the services record) and their ``ImportedRecord`` rows, in one savepoint. When the batch fails
+it is written again record by record, each in its own savepoint, so that one bad record is
+reported and the others land: each record lands whole or not at all.
+
+After each batch the run's position (file and line) and counts are saved in the same
+transaction, so an interrupted run continues where it stopped. A dry run is the same import
+inside a transaction that is rolled back at the end: the report is exactly what the import
+would do, and nothing stays.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from rucher.accounts.languages import SPOKEN_LANGUAGE_CODES
+from rucher.accounts.models import OrgUnit, Profile, SpokenLanguage, User
+from rucher.communities.models import Community, CommunityKind, Membership
+from rucher.content.models import (
+    Attachment,
+    Comment,
+    EventRsvp,
+    Idea,
+    IdeaVote,
+    Mention,
+    Poll,
+    PollOption,
+    PollVote,
+    Post,
+    Reaction,
+    ReadConfirmation,
+)
+from rucher.content.models import Event as PostEvent
+from rucher.core import markdown
+from rucher.core.models import Event, Tag
+from rucher.core.progress import NullProgress, Progress
+from rucher.exchange import events as ev
+from rucher.exchange.archive import Archive, ArchiveError, max_file_bytes
+from rucher.exchange.models import ImportedRecord, ImportRun, RunStatus
+from rucher.exchange.validation import KINDS, parse_datetime, validator
+
+BATCH_SIZE = 1000
+PROBLEMS_KEPT = 1000
+FORMAT_MAJOR = "1"
+# A mention in the exchange format: @[Name](person:ORIGINAL-ID).
+EXCHANGE_MENTION_RE = re.compile(r"@\[([^\[\]\n]{1,120})\]\(person:([^()\s]{1,200})\)")
+RESERVED_SLUGS = frozenset({"new", "requests", "invitations", "join", "admin"})
+
+# File → the kind its records are remembered under in ImportedRecord.
+RECORD_KIND = {
+    "org_units": "org_unit",
+    "people": "person",
+    "communities": "community",
+    "memberships": "membership",
+    "posts": "post",
+    "comments": "comment",
+    "accepted_answers": "accepted_answer",
+    "reactions": "reaction",
+    "votes": "vote",
+    "rsvps": "rsvp",
+    "read_confirmations": "read_confirmation",
+    "attachments": "attachment",
+    "activity": "activity",
+}
+
+
+# Kinds a file's records may also be remembered under (idea votes are not poll votes).
+EXTRA_KINDS = {"vote": ["idea_vote"]}
+
+
+class Skip(Exception):
+    """This record cannot be imported; the message says why (it goes in the report)."""
+
+
+class Interrupted(Exception):
+    """Raised by a hook (tests) or a stop request to stop a run between records."""
+
+
+@dataclass
+class Item:
+    """One record on its way in: its line, the raw record and what ``prepare`` made of it."""
+
+    line: int
+    record: dict[str, Any]
+    original_id: str
+    local_id: int | None = None
+    matched: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _dt(value: Any) -> datetime.datetime | None:
+    if not value:
+        return None
+    return parse_datetime(value)
+
+
+def _required_dt(value: Any) -> datetime.datetime:
+    moment = _dt(value)
+    assert moment is not None  # the schema requires it
+    return moment
+
+
+def _text(value: Any) -> str:
+    """Text as given (no trimming: an export must come back identical)."""
+    return str(value or "")
+
+
+class Resolver:
+    """Original ids → local ids of this source, looked up in batches and cached (bounded)."""
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cache: dict[tuple[str, str], int] = {}
+
+    def preload(self, kind: str, ids: Iterable[str]) -> None:
+        wanted = {i for i in ids if i and (kind, i) not in self.cache}
+        if not wanted:
+            return
+        if len(self.cache) > self.CACHE_LIMIT:
+            self.cache.clear()
+        values = list(wanted)
+        for start in range(0, len(values), 500):
+            rows = ImportedRecord.objects.filter(
+                source=self.source, kind=kind, original_id__in=values[start : start + 500]
+            ).values_list("original_id", "local_id")
+            for original_id, local_id in rows:
+                self.cache[(kind, original_id)] = local_id
+
+    def get(self, kind: str, original_id: str | None) -> int | None:
+        if not original_id:
+            return None
+        return self.cache.get((kind, original_id))
+
+    def known(self, kind: str, ids: Iterable[str | None]) -> set[int]:
+        """The local ids of those of ``ids`` that are known (call ``preload`` first)."""
+        return {local for i in ids if (local := self.get(kind, i)) is not None}
+
+    def remember(self, kind: str, original_id: str, local_id: int) -> None:
+        self.cache[(kind, original_id)] = local_id
+
+    def forget_batch(self, keys: Iterable[tuple[str, str]]) -> None:
+        for key in keys:
+            self.cache.pop(key, None)
+
+
+class Importer:
+    """Imports one archive for one ``ImportRun``. ``run()`` does the whole job."""
+
+    def __init__(
+        self,
+        run: ImportRun,
+        archive: Archive,
+        *,
+        progress: Progress | NullProgress | None = None,
+        hook: Callable[[str, int], None] | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.run_row = run
+        self.archive = archive
+        self.progress = progress or NullProgress()
+        self.hook = hook
+        self.batch_size = batch_size
+        self.resolver = Resolver(run.source)
+        self.tags: dict[str, int] = {}
+        self.kinds: dict[str, tuple[int, str]] = {}
+        self.unknown_fields: dict[tuple[str, str], list[int]] = {}
+        self.legacy_files: set[str] = set()
+        self.file = ""
+        self.unusable_password = make_password(None)
+
+    # ---------------------------------------------------------------- report
+
+    def problem(self, line: int | None, message: str, original_id: str = "") -> None:
+        run = self.run_row
+        run.problem_count += 1
+        if len(run.problems) < PROBLEMS_KEPT:
+            entry: dict[str, Any] = {"file": self.file, "line": line, "message": message}
+            if original_id:
+                entry["id"] = original_id
+            run.problems.append(entry)
+
+    def count(self, what: str, number: int = 1) -> None:
+        counts = self.run_row.counts.setdefault(
+            self.file, {"created": 0, "matched": 0, "unchanged": 0, "skipped": 0}
+        )
+        counts[what] = counts.get(what, 0) + number
+
+    # ---------------------------------------------------------------- the run
+
+    def run(self) -> ImportRun:
+        run = self.run_row
+        run.status = RunStatus.RUNNING
+        run.error = ""
+        run.save()
+        try:
+            if run.dry_run:
+                with transaction.atomic():
+                    self._all_files()
+                    transaction.set_rollback(True)
+            else:
+                self._all_files()
+        except Exception as stop:
+            run.status = RunStatus.INTERRUPTED
+            run.error = str(stop) or stop.__class__.__name__
+            # What is saved is what was written: the position and counts of the last batch.
+            ImportRun.objects.filter(pk=run.pk).update(status=run.status, error=run.error)
+            raise
+        except ArchiveError as error:
+            run.status = RunStatus.FAILED
+            run.error = str(error)
+            run.finished_at = timezone.now()
+            run.save()
+            return run
+        run.status = RunStatus.DONE
+        run.finished_at = timezone.now()
+        if run.dry_run:
+            run.position = {}
+        run.save()
+        # Consumers of the log (analytics, notifications...) catch up in the worker
+        # (``rucher consume``), each from its own position: not inside the import.
+        return run
+
+    def _all_files(self) -> None:
+        run = self.run_row
+        manifest = self.archive.manifest()
+        self._check_manifest(manifest)
+        if not run.total:
+            counts = manifest.get("counts") or {}
+            run.total = sum(v for v in counts.values() if isinstance(v, int) and v > 0)
+            self.progress.total = run.total
+        self.progress.done = run.done
+        start_file = run.position.get("file", "")
+        for kind in KINDS:
+            name = f"{kind}.jsonl"
+            if start_file and KINDS.index(kind) < KINDS.index(start_file.removesuffix(".jsonl")):
+                continue
+            if not self.archive.exists(name):
+                continue
+            self.file = name
+            after = run.position.get("line", 0) if name == start_file else 0
+            self._one_file(kind, name, after)
+            run.position = {"file": name, "line": 10**12, "complete": True}
+            self._finish_file(kind)
+            self._save_progress()
+        self.file = ""
+        for (name, field_name), lines in self.unknown_fields.items():
+            self.file = name
+            self.problem(
+                lines[0],
+                f"unknown field “{field_name}” ignored ({lines[1]} line(s))",
+            )
+        for name in sorted(self.legacy_files):
+            self.file = name
+            self.problem(None, "not UTF-8: read as Windows-1252")
+        self.file = ""
+
+    def _check_manifest(self, manifest: dict[str, Any]) -> None:
+        errors = validator("manifest").errors(manifest)
+        if errors:
+            raise ArchiveError("manifest.json: " + "; ".join(errors))
+        version = str(manifest["version"])
+        if version.split(".")[0] != FORMAT_MAJOR:
+            raise ArchiveError(f"manifest.json: format version {version} is not supported")
+        run = self.run_row
+        source = manifest["source"]
+        if not run.source:
+            run.source = source["name"]
+            self.resolver.source = run.source
+        run.source_system = source["system"]
+
+    def _save_progress(self) -> None:
+        run = self.run_row
+        ImportRun.objects.filter(pk=run.pk).update(
+            position=run.position,
+            counts=run.counts,
+            problems=run.problems,
+            problem_count=run.problem_count,
+            done=run.done,
+            total=run.total,
+            state=run.state,
+            source=run.source,
+            source_system=run.source_system,
+            updated_at=timezone.now(),
+        )
+
+    def _one_file(self, kind: str, name: str, after: int) -> None:
+        if self.archive.size(name) > 50 * max_file_bytes():
+            self.problem(None, f"{name} is over the size limit")
+            return
+        check = validator(kind)
+        batch: list[Item] = []
+        seen: set[str] = set()
+        last_line = after
+        try:
+            for line in self.archive.lines(name):
+                if line.number <= after:
+                    continue
+                last_line = line.number
+                if self.hook is not None:
+                    self.hook(name, line.number)
+                self.run_row.done += 1
+                self.progress.advance()
+                if line.legacy:
+                    self.legacy_files.add(name)
+                if line.too_long:
+                    self.problem(line.number, "line longer than 1 MiB: skipped")
+                    self.count("skipped")
+                    continue
+                try:
+                    record = json.loads(line.text)
+                except ValueError as error:
+                    self.problem(line.number, f"not valid JSON ({error.args[0][:80]})")
+                    self.count("skipped")
+                    continue
+                errors = check.errors(record)
+                if errors:
+                    original = record.get("id", "") if isinstance(record, dict) else ""
+                    self.problem(line.number, "; ".join(errors), str(original))
+                    self.count("skipped")
+                    continue
+                for field_name in check.unknown(record):
+                    entry = self.unknown_fields.setdefault((name, field_name), [line.number, 0])
+                    entry[1] += 1
+                original_id = record["id"]
+                if original_id in seen:
+                    self.problem(line.number, "duplicate id in this file", original_id)
+                    self.count("skipped")
+                    continue
+                seen.add(original_id)
+                batch.append(Item(line.number, record, original_id))
+                if len(batch) >= self.batch_size:
+                    self._flush(kind, batch, line.number)
+                    batch = []
+                    seen = set()
+        except OSError as error:  # a damaged member of the ZIP (CRC error...)
+            self.problem(last_line + 1, f"cannot be read further ({error})")
+        except Exception as error:
+            if error.__class__.__name__ == "BadZipFile":
+                self.problem(last_line + 1, f"cannot be read further ({error})")
+            else:
+                raise
+        self._flush(kind, batch, last_line)
+
+    # ---------------------------------------------------------------- batches
+
+    def _flush(self, kind: str, batch: list[Item], last_line: int) -> None:
+        record_kind = RECORD_KIND[kind]
+        handler = HANDLERS[kind](self)
+        if batch:
+            ids = [item.original_id for item in batch]
+            existing: dict[str, tuple[int, int | None]] = {}
+            kinds = [record_kind, *EXTRA_KINDS.get(record_kind, [])]
+            for start in range(0, len(ids), 500):
+                for original_id, local_id, run_id in ImportedRecord.objects.filter(
+                    source=self.run_row.source,
+                    kind__in=kinds,
+                    original_id__in=ids[start : start + 500],
+                ).values_list("original_id", "local_id", "run_id"):
+                    existing[original_id] = (local_id, run_id)
+            fresh: list[Item] = []
+            for item in batch:
+                found = existing.get(item.original_id)
+                if found is None:
+                    fresh.append(item)
+                elif found[1] == self.run_row.pk:
+                    self.problem(item.line, "duplicate id in this file", item.original_id)
+                    self.count("skipped")
+                else:
+                    self.count("unchanged")
+            handler.preload(fresh)
+            ready: list[Item] = []
+            for item in fresh:
+                try:
+                    handler.prepare(item)
+                except Skip as skip:
+                    self.problem(item.line, str(skip), item.original_id)
+                    self.count("skipped")
+                else:
+                    ready.append(item)
+            self._write(handler, record_kind, ready)
+        self.run_row.position = {"file": self.file, "line": last_line}
+        if not self.run_row.dry_run:
+            self._save_progress()
+
+    def _write(self, handler: Handler, record_kind: str, items: list[Item]) -> None:
+        if not items:
+            return
+        try:
+            with transaction.atomic():
+                self._write_items(handler, record_kind, items)
+        except Exception:
+            self.resolver.forget_batch((record_kind, item.original_id) for item in items)
+            for item in items:
+                item.local_id, item.matched = None, False
+                try:
+                    with transaction.atomic():
+                        handler.prepare(item)
+                        self._write_items(handler, record_kind, [item])
+                except Skip as skip:
+                    self.problem(item.line, str(skip), item.original_id)
+                    self.count("skipped")
+                except Exception as error:
+                    self.resolver.forget_batch([(record_kind, item.original_id)])
+                    self.problem(item.line, f"could not be written: {error}", item.original_id)
+                    self.count("skipped")
+                else:
+                    self._counted([item])
+            return
+        self._counted(items)
+
+    def _counted(self, items: list[Item]) -> None:
+        for item in items:
+            self.count("matched" if item.matched else "created")
+
+    def _write_items(self, handler: Handler, record_kind: str, items: list[Item]) -> None:
+        made = handler.write(items)
+        Event.objects.bulk_create(made, batch_size=1000)
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    source=self.run_row.source,
+                    kind=item.data.get("record_kind", record_kind),
+                    original_id=item.original_id,
+                    local_id=item.local_id,
+                    run_id=self.run_row.pk,
+                )
+                for item in items
+                if item.local_id is not None
+            ],
+            batch_size=1000,
+        )
+        for item in items:
+            if item.local_id is not None:
+                self.resolver.remember(record_kind, item.original_id, item.local_id)
+        if not self.run_row.dry_run:
+            # In the batch's transaction: the position never runs ahead of what is written.
+            self.run_row.position = {"file": self.file, "line": items[-1].line}
+            self._save_progress()
+
+    def _finish_file(self, kind: str) -> None:
+        if kind == "people":
+            self._link_managers()
+
+    def _link_managers(self) -> None:
+        pending = self.run_row.state.pop("managers", [])
+        if not pending:
+            return
+        by_person = dict(pending)
+        self.resolver.preload("person", [manager[0] for _person, manager in pending])
+        profiles = []
+        made = []
+        with transaction.atomic():
+            for profile in Profile.objects.filter(user_id__in=list(by_person)):
+                manager_id = self.resolver.get("person", by_person[profile.user_id][0])
+                if manager_id is None or manager_id == profile.user_id:
+                    continue
+                profile.manager_id = manager_id
+                profiles.append(profile)
+                made.append(
+                    ev.profile_updated(
+                        user_id=profile.user_id,
+                        fields=["manager"],
+                        manager_id=manager_id,
+                        at=_required_dt(by_person[profile.user_id][1]),
+                    )
+                )
+            Profile.objects.bulk_update(profiles, ["manager"], batch_size=500)
+            Event.objects.bulk_create(made, batch_size=1000)
+
+    # ---------------------------------------------------------------- shared helpers
+
+    def tag_ids(self, names: Iterable[str]) -> list[int]:
+        wanted: dict[str, str] = {}
+        for name in names:
+            clean = " ".join(str(name).lstrip("#").split())[:64]
+            slug = slugify(clean, allow_unicode=True)
+            if slug and slug not in wanted:
+                wanted[slug] = clean
+        missing = [slug for slug in wanted if slug not in self.tags]
+        if missing:
+            if len(self.tags) > 100_000:
+                self.tags.clear()
+            found = dict(Tag.objects.filter(slug__in=missing).values_list("slug", "pk"))
+            new = [Tag(slug=slug, name=wanted[slug]) for slug in missing if slug not in found]
+            if new:
+                Tag.objects.bulk_create(new, ignore_conflicts=True)
+                found = dict(Tag.objects.filter(slug__in=missing).values_list("slug", "pk"))
+            self.tags.update(found)
+        return [self.tags[slug] for slug in wanted if slug in self.tags]
+
+    def community_kind(self, code: str) -> tuple[int, str]:
+        if not self.kinds:
+            for pk, kind_code in CommunityKind.objects.order_by("position", "code").values_list(
+                "pk", "code"
+            ):
+                self.kinds[kind_code] = (pk, kind_code)
+                self.kinds.setdefault("", (pk, kind_code))
+        if not self.kinds:
+            raise Skip("no community kind is defined in Rucher")
+        return self.kinds.get(code) or self.kinds[""]
+
+
+# ---------------------------------------------------------------- handlers, one per file
+
+
+class Handler:
+    """How one kind of record is prepared (references resolved) and written (in bulk)."""
+
+    def __init__(self, importer: Importer) -> None:
+        self.importer = importer
+        self.resolver = importer.resolver
+
+    def preload(self, items: list[Item]) -> None:
+        pass
+
+    def prepare(self, item: Item) -> None:
+        raise NotImplementedError
+
+    def write(self, items: list[Item]) -> list[Event]:
+        raise NotImplementedError
+
+    def person(self, original_id: str | None, what: str, *, required: bool = True) -> int | None:
+        local = self.resolver.get("person", original_id)
+        if local is None and original_id and required:
+            raise Skip(f"{what} “{original_id}” is unknown")
+        return local
+
+    def need(self, kind: str, original_id: str | None, what: str) -> int:
+        local = self.resolver.get(kind, original_id)
+        if local is None:
+            raise Skip(f"{what} “{original_id}” is missing")
+        return local
+
+
+class OrgUnits(Handler):
+    def preload(self, items: list[Item]) -> None:
+        self.resolver.preload("org_unit", [i.record.get("parent_id") or "" for i in items])
+
+    def prepare(self, item: Item) -> None:
+        # The parent may come earlier in the same batch: it is looked up when writing.
+        item.data["parent"] = self.resolver.get("org_unit", item.record.get("parent_id"))
+
+    def write(self, items: list[Item]) -> list[Event]:
+        made = []
+        for item in items:
+            parent_id = item.data["parent"]
+            if parent_id is None and item.record.get("parent_id"):
+                parent_id = self.need("org_unit", item.record["parent_id"], "parent org unit")
+            parent = OrgUnit.objects.filter(pk=parent_id).first() if parent_id else None
+            unit = OrgUnit.objects.create(
+                name=_text(item.record["name"])[:120],
+                kind=item.record["kind"],
+                parent=parent,
+                code=_text(item.record.get("code")),
+                path="",
+            )
+            unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+            unit.depth = parent.depth + 1 if parent else 0
+            unit.save(update_fields=["path", "depth"])
+            item.local_id = unit.pk
+            self.resolver.remember("org_unit", item.original_id, unit.pk)
+            made.append(
+                ev.org_unit_created(unit_id=unit.pk, parent_id=parent_id, at=timezone.now())
+            )
+        return made
+
+
+class People(Handler):
+    def preload(self, items: list[Item]) -> None:
+        self.resolver.preload("org_unit", [i.record.get("org_unit_id") or "" for i in items])
+        emails = [str(i.record["email"]).strip().lower() for i in items]
+        self.existing = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+
+    def prepare(self, item: Item) -> None:
+        record = item.record
+        email = str(record["email"]).strip().lower()
+        item.data["email"] = email
+        if email in self.existing:
+            item.local_id, item.matched = self.existing[email], True
+            return
+        org_unit = record.get("org_unit_id")
+        item.data["org_unit"] = self.resolver.get("org_unit", org_unit) if org_unit else None
+        if org_unit and item.data["org_unit"] is None:
+            self.importer.problem(
+                item.line, f"org unit “{org_unit}” is unknown: left empty", item.original_id
+            )
+
+    def write(self, items: list[Item]) -> list[Event]:
+        new = [item for item in items if not item.matched]
+        emails_in_batch: set[str] = set()
+        users = []
+        now = timezone.now()
+        languages = {code for code, _name in settings.LANGUAGES}
+        for item in new:
+            record = item.record
+            if item.data["email"] in emails_in_batch:
+                raise Skip("another person of this file has the same e-mail address")
+            emails_in_batch.add(item.data["email"])
+            name = (
+                " ".join(_text(record.get("display_name")).split())
+                or item.data["email"].split("@")[0]
+            )
+            active = record.get("active", True) is not False
+            users.append(
+                User(
+                    email=item.data["email"],
+                    display_name=name[:120],
+                    role=record.get("role") or "employee",
+                    is_active=active,
+                    language=str(record.get("language") or "")
+                    if record.get("language") in languages
+                    else "",
+                    password=self.importer.unusable_password,
+                    deactivated_at=(_dt(record.get("deactivated_at")) or now)
+                    if not active
+                    else None,
+                )
+            )
+        User.objects.bulk_create(users, batch_size=500)
+        for item, user in zip(new, users, strict=True):
+            item.local_id = user.pk
+            user.date_joined = _dt(item.record.get("created_at")) or now
+        User.objects.bulk_update(users, ["date_joined"], batch_size=500)
+        profiles = []
+        made: list[Event] = []
+        through_skills, through_interests, spoken = [], [], []
+        managers = self.importer.run_row.state.setdefault("managers", [])
+        for item, user in zip(new, users, strict=True):
+            record = item.record
+            at = user.date_joined
+            profile = Profile(
+                user=user,
+                job_title=_text(record.get("job_title"))[:120],
+                org_unit_id=item.data.get("org_unit"),
+                phone=_text(record.get("phone"))[:32],
+                bio=_text(record.get("bio"))[:1000],
+                company=_text(record.get("company"))[:120],
+            )
+            profiles.append(profile)
+            made.append(ev.user_created(user_id=user.pk, role=user.role, at=at))
+            fields = [
+                name for name in ("job_title", "phone", "bio", "company") if getattr(profile, name)
+            ]
+            if profile.org_unit_id:
+                fields.append("org_unit")
+            codes = [
+                c
+                for c in dict.fromkeys(record.get("languages") or [])
+                if c in SPOKEN_LANGUAGE_CODES
+            ]
+            if codes:
+                fields.append("languages")
+            skills = self.importer.tag_ids(record.get("skills") or [])
+            interests = self.importer.tag_ids(record.get("interests") or [])
+            if skills:
+                fields.append("skills")
+            if interests:
+                fields.append("interests")
+            item.data.update(codes=codes, skills=skills, interests=interests)
+            if fields:
+                made.append(
+                    ev.profile_updated(
+                        user_id=user.pk, fields=fields, org_unit_id=profile.org_unit_id, at=at
+                    )
+                )
+            if not user.is_active:
+                made.append(ev.user_deactivated(user_id=user.pk, at=user.deactivated_at or at))
+            if record.get("manager_id"):
+                managers.append([user.pk, [record["manager_id"], at.isoformat()]])
+        Profile.objects.bulk_create(profiles, batch_size=500)
+        for item, profile in zip(new, profiles, strict=True):
+            spoken += [SpokenLanguage(profile=profile, code=code) for code in item.data["codes"]]
+            through_skills += [
+                Profile.skills.through(profile_id=profile.pk, tag_id=tag)
+                for tag in item.data["skills"]
+            ]
+            through_interests += [
+                Profile.interests.through(profile_id=profile.pk, tag_id=tag)
+                for tag in item.data["interests"]
+            ]
+        SpokenLanguage.objects.bulk_create(spoken)
+        Profile.skills.through.objects.bulk_create(through_skills)
+        Profile.interests.through.objects.bulk_create(through_interests)
+        return made
+
+
+class Communities(Handler):
+    def preload(self, items: list[Item]) -> None:
+        self.resolver.preload("person", [i.record.get("created_by") or "" for i in items])
+
+    def prepare(self, item: Item) -> None:
+        record = item.record
+        item.data["kind"] = self.importer.community_kind(record.get("kind") or "")
+        creator = record.get("created_by")
+        item.data["created_by"] = self.resolver.get("person", creator) if creator else None
+
+    def _slugs(self, items: list[Item]) -> list[str]:
+        wanted = []
+        for item in items:
+            base = slugify(item.record.get("slug") or "", allow_unicode=True)[:100]
+            base = base or slugify(item.record["name"], allow_unicode=True)[:90] or "community"
+            wanted.append(base)
+        taken = (
+            set(Community.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+            | RESERVED_SLUGS
+        )
+        result = []
+        for base in wanted:
+            candidate, number = base, 2
+            while candidate in taken or (
+                candidate != base and Community.objects.filter(slug=candidate).exists()
+            ):
+                candidate, number = f"{base[:90]}-{number}", number + 1
+            taken.add(candidate)
+            result.append(candidate)
+        return result
+
+    def write(self, items: list[Item]) -> list[Event]:
+        rows = []
+        for item, slug in zip(items, self._slugs(items), strict=True):
+            record = item.record
+            rows.append(
+                Community(
+                    name=" ".join(_text(record["name"]).split())[:100],
+                    slug=slug,
+                    kind_id=item.data["kind"][0],
+                    visibility=record["visibility"],
+                    description=_text(record.get("description")),
+                    charter=_text(record.get("charter")),
+                    allows_guests=bool(record.get("allows_guests")),
+                    created_at=_required_dt(record["created_at"]),
+                    created_by_id=item.data["created_by"],
+                    archived_at=_dt(record.get("archived_at")),
+                    charter_written_at=(
+                        _required_dt(record["created_at"]) if _text(record.get("charter")) else None
+                    ),
+                )
+            )
+        Community.objects.bulk_create(rows, batch_size=500)
+        made = []
+        tags = []
+        for item, community in zip(items, rows, strict=True):
+            item.local_id = community.pk
+            tags += [
+                Community.tags.through(community_id=community.pk, tag_id=tag)
+                for tag in self.importer.tag_ids(item.record.get("tags") or [])
+            ]
+            made.append(
+                ev.community_created(
+                    community_id=community.pk,
+                    actor_id=community.created_by_id,
+                    visibility=community.visibility,
+                    kind=item.data["kind"][1],
+                    at=community.created_at,
+                )
+            )
+            if community.archived_at is not None:
+                made.append(
+                    ev.community_archived(community_id=community.pk, at=community.archived_at)
+                )
+        Community.tags.through.objects.bulk_create(tags)
+        return made
+
+
+class Memberships(Handler):
+    def preload(self, items: list[Item]) -> None:
+        self.resolver.preload("person", [i.record["person_id"] for i in items])
+        self.resolver.preload("community", [i.record["community_id"] for i in items])
+
+    def prepare(self, item: Item) -> None:
+        item.data["user"] = self.person(item.record["person_id"], "person")
+        item.data["community"] = self.need("community", item.record["community_id"], "community")
+
+    def write(self, items: list[Item]) -> list[Event]:
+        existing = {
+            (c, u): pk
+            for pk, c, u in Membership.objects.filter(
+                user_id__in=[i.data["user"] for i in items],
+                community_id__in=[i.data["community"] for i in items],
+            ).values_list("pk", "community_id", "user_id")
+        }
+        rows, new = [], []
+        in_batch: set[tuple[int, int]] = set()
+        for item in items:
+            key = (item.data["community"], item.data["user"])
+            if key in existing:
+                item.local_id, item.matched = existing[key], True
+                continue
+            if key in in_batch:
+                raise Skip("this person already has a membership of this community in the file")
+            in_batch.add(key)
+            new.append(item)
+            rows.append(
+                Membership(
+                    community_id=key[0],
+                    user_id=key[1],
+                    role=item.record["role"],
+                    joined_at=_required_dt(item.record["joined_at"]),
+                    expires_at=_dt(item.record.get("expires_at")),
+                )
+            )
+        Membership.objects.bulk_create(rows, batch_size=500)
+        made = []
+        for item, row in zip(new, rows, strict=True):
+            item.local_id = row.pk
+            made.append(
+                ev.membership_joined(
+                    community_id=row.community_id,
+                    user_id=row.user_id,
+                    role=row.role,
+                    at=row.joined_at,
+                )
+            )
+        return made
+
+
+def _people_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(User.objects.filter(pk__in=set(ids)).values_list("pk", "display_name"))
+
+
+class _Text(Handler):
+    """Posts and comments: mentions in the text are rewritten to local ids and rendered."""
+
+    def text_refs(self, record: dict[str, Any]) -> list[str]:
+        found = [match.group(2) for match in EXCHANGE_MENTION_RE.finditer(record.get("body") or "")]
+        return found + list(record.get("mentions") or [])
+
+    def local_text(self, record: dict[str, Any]) -> tuple[str, list[int]]:
+        def replace(match: re.Match[str]) -> str:
+            local = self.resolver.get("person", match.group(2))
+            if local is None:
+                return f"@{match.group(1)}"
+            return markdown.mention(local, match.group(1))
+
+        body = EXCHANGE_MENTION_RE.sub(replace, _text(record["body"]))
+        if "mentions" in record:
+            ids = [self.resolver.get("person", m) for m in record.get("mentions") or []]
+        else:
+            ids = [
+                self.resolver.get("person", m.group(2))
+                for m in EXCHANGE_MENTION_RE.finditer(record["body"])
+            ]
+        return body, list(dict.fromkeys(i for i in ids if i is not None))
+
+    def render_all(self, items: list[Item]) -> None:
+        # A cheap regex rather than ``markdown.mentioned_ids`` (which parses the text): the
+        # renderer only needs the names of the ids that may be mentioned.
+        found = {
+            id(item): {int(pk) for _name, pk in markdown.MENTION_RE.findall(item.data["body"])}
+            for item in items
+        }
+        names = _people_names(pk for ids in found.values() for pk in ids)
+        for item in items:
+            people = {pk: names[pk] for pk in found[id(item)] if pk in names}
+            item.data["rendered"] = markdown.render(item.data["body"], people=people)
+
+
+class Posts(_Text):
+    def preload(self, items: list[Item]) -> None:
+        people = []
+        for item in items:
+            people.append(item.record["author_id"])
+            people += self.text_refs(item.record)
+            idea = item.record.get("idea") or {}
+            if idea.get("status_changed_by"):
+                people.append(idea["status_changed_by"])
+        self.resolver.preload("person", people)
+        self.resolver.preload("community", [i.record.get("community_id") or "" for i in items])
+
+    def prepare(self, item: Item) -> None:
+        record = item.record
+        kind = record["type"]
+        item.data["author"] = self.person(record["author_id"], "author")
+        community = record.get("community_id")
+        item.data["community"] = (
+            self.need("community", community, "community") if community else None
+        )
+        if kind == "poll":
+            poll = record.get("poll")
+            if not poll:
+                raise Skip("a poll needs its “poll” details")
+            option_ids = [o["id"] for o in poll["options"]]
+            if len(set(option_ids)) != len(option_ids):
+                raise Skip("poll options have the same id")
+        if kind == "event":
+            details = record.get("event")
+            if not details:
+                raise Skip("an event needs its “event” details")
+            try:
+                ZoneInfo(details.get("time_zone") or "Europe/Paris")
+            except (ZoneInfoNotFoundError, ValueError):
+                raise Skip("unknown time zone") from None
+        item.data["body"], item.data["mentions"] = self.local_text(record)
+
+    def write(self, items: list[Item]) -> list[Event]:
+        self.render_all(items)
+        posts = []
+        for item in items:
+            record = item.record
+            created = _required_dt(record["created_at"])
+            posts.append(
+                Post(
+                    community_id=item.data["community"],
+                    author_id=item.data["author"],
+                    type=record["type"],
+                    title=_text(record.get("title"))[:200],
+                    body=item.data["body"],
+                    body_html=item.data["rendered"].html,
+                    created_at=created,
+                    edited_at=_dt(record.get("edited_at")),
+                    last_activity_at=created,
+                    deleted_at=_dt(record.get("deleted_at")),
+                    deleted_by_id=item.data["author"] if record.get("deleted_at") else None,
+                    pinned_at=_dt(record.get("pinned_at")),
+                    asks_read_confirmation=bool(record.get("asks_read_confirmation")),
+                    comments_locked=bool(record.get("comments_locked")),
+                )
+            )
+        Post.objects.bulk_create(posts, batch_size=500)
+        made: list[Event] = []
+        hashtags, polls, options, option_items, happenings, ideas, mentions = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        for item, post in zip(items, posts, strict=True):
+            record = item.record
+            item.local_id = post.pk
+            community_id = post.community_id
+            names = record["hashtags"] if "hashtags" in record else item.data["rendered"].hashtags
+            hashtags += [
+                Post.hashtags.through(post_id=post.pk, tag_id=tag)
+                for tag in self.importer.tag_ids(names)
+            ]
+            made.append(
+                ev.post_created(
+                    post_id=post.pk,
+                    author_id=post.author_id,
+                    community_id=community_id,
+                    type=post.type,
+                    at=post.created_at,
+                )
+            )
+            for person in item.data["mentions"]:
+                if person != post.author_id:
+                    mentions.append(
+                        (
+                            Mention(
+                                post=post,
+                                user_id=person,
+                                notified=False,
+                                created_at=post.created_at,
+                            ),
+                            item,
+                        )
+                    )
+            if post.type == "poll":
+                details = record["poll"]
+                poll = Poll(
+                    post=post,
+                    multiple=bool(details.get("multiple")),
+                    closes_at=_dt(details.get("closes_at")),
+                )
+                polls.append(poll)
+                for position, option in enumerate(details["options"]):
+                    options.append(
+                        PollOption(poll=poll, label=_text(option["label"])[:200], position=position)
+                    )
+                    option_items.append(option["id"])
+            elif post.type == "event":
+                details = record["event"]
+                happenings.append(
+                    PostEvent(
+                        post=post,
+                        starts_at=_required_dt(details["starts_at"]),
+                        ends_at=_dt(details.get("ends_at")),
+                        time_zone=details.get("time_zone") or "Europe/Paris",
+                        place=_text(details.get("place"))[:300],
+                        online_url=_text(details.get("online_url"))[:500],
+                        cancelled_at=_dt(details.get("cancelled_at")),
+                    )
+                )
+            elif post.type == "idea":
+                details = record.get("idea") or {}
+                response = _text(details.get("response"))
+                status = details.get("status") or "new"
+                changer = self.resolver.get("person", details.get("status_changed_by"))
+                ideas.append(
+                    Idea(
+                        post=post,
+                        status=status,
+                        response=response,
+                        response_html=markdown.render(response).html if response else "",
+                        status_changed_at=_dt(details.get("status_changed_at")),
+                        status_changed_by_id=changer,
+                    )
+                )
+                if status != "new":
+                    made.append(
+                        ev.idea_status_changed(
+                            post_id=post.pk,
+                            actor_id=changer,
+                            author_id=post.author_id,
+                            community_id=community_id,
+                            status=status,
+                            at=_dt(details.get("status_changed_at")) or post.created_at,
+                        )
+                    )
+        Post.hashtags.through.objects.bulk_create(hashtags)
+        Poll.objects.bulk_create(polls)
+        for option in options:
+            option.poll_id = option.poll.pk
+        PollOption.objects.bulk_create(options)
+        PostEvent.objects.bulk_create(happenings)
+        Idea.objects.bulk_create(ideas)
+        Mention.objects.bulk_create([m for m, _item in mentions])
+        for mention, _item in mentions:
+            made.append(
+                ev.mention_created(
+                    mention_id=mention.pk,
+                    actor_id=mention.post.author_id,
+                    community_id=mention.post.community_id,
+                    user_id=mention.user_id,
+                    post_id=mention.post.pk,
+                    comment_id=None,
+                    at=mention.created_at,
+                )
+            )
+        for happening in happenings:
+            if happening.cancelled_at is not None:
+                post = happening.post
+                made.append(
+                    ev.event_cancelled(
+                        post_id=post.pk,
+                        author_id=post.author_id,
+                        community_id=post.community_id,
+                        at=happening.cancelled_at,
+                    )
+                )
+        for post in posts:
+            if post.deleted_at is not None:
+                made.append(
+                    ev.post_deleted(
+                        post_id=post.pk,
+                        author_id=post.author_id,
+                        community_id=post.community_id,
+                        at=post.deleted_at,
+                    )
+                )
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    source=self.importer.run_row.source,
+                    kind="poll_option",
+                    original_id=original,
+                    local_id=option.pk,
+                    run_id=self.importer.run_row.pk,
+                )
+                for original, option in zip(option_items, options, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+        return made
+
+
+class Comments(_Text):
+    def preload(self, items: list[Item]) -> None:
+        people = []
+        for item in items:
+            people.append(item.record["author_id"])
+            people += self.text_refs(item.record)
+        self.resolver.preload("person", people)
+        self.resolver.preload("post", [i.record["post_id"] for i in items])
+        self.resolver.preload("comment", [i.record.get("parent_id") or "" for i in items])
+        post_ids = self.resolver.known("post", [i.record["post_id"] for i in items])
+        self.posts = {
+            pk: (author, community)
+            for pk, author, community in Post.objects.filter(pk__in=post_ids).values_list(
+                "pk", "author_id", "community_id"
+            )
+        }
+        parent_ids = self.resolver.known("comment", [i.record.get("parent_id") for i in items])
+        self.parents = {
+            pk: (post, parent, author)
+            for pk, post, parent, author in Comment.objects.filter(pk__in=parent_ids).values_list(
+                "pk", "post_id", "parent_id", "author_id"
+            )
+        }
+        self.batch_ids = {i.original_id: i for i in items}
+
+    def prepare(self, item: Item) -> None:
+        record = item.record
+        item.data["author"] = self.person(record["author_id"], "author")
+        post_id = self.need("post", record["post_id"], "post")
+        item.data["post"] = post_id
+        item.data["parent"] = None
+        item.data["parent_item"] = None
+        parent = record.get("parent_id")
+        if parent:
+            local = self.resolver.get("comment", parent)
+            if local is not None:
+                if local not in self.parents:
+                    self.parents.update(
+                        {
+                            pk: (post, grand, author)
+                            for pk, post, grand, author in Comment.objects.filter(
+                                pk=local
+                            ).values_list("pk", "post_id", "parent_id", "author_id")
+                        }
+                    )
+                parent_post, grand, _author = self.parents[local]
+                if parent_post != post_id:
+                    raise Skip(f"parent comment “{parent}” is on another post")
+                item.data["parent"] = grand or local
+            else:
+                earlier = self.batch_ids.get(parent)
+                if earlier is None or earlier.line >= item.line or "post" not in earlier.data:
+                    raise Skip(f"parent comment “{parent}” is missing")
+                if earlier.data["post"] != post_id:
+                    raise Skip(f"parent comment “{parent}” is on another post")
+                item.data["parent_item"] = earlier.data.get("parent_item") or earlier
+                item.data["parent"] = earlier.data.get("parent")
+        item.data["body"], item.data["mentions"] = self.local_text(record)
+
+    def write(self, items: list[Item]) -> list[Event]:
+        self.render_all(items)
+        comments = []
+        for item in items:
+            record = item.record
+            comments.append(
+                Comment(
+                    post_id=item.data["post"],
+                    author_id=item.data["author"],
+                    parent_id=item.data["parent"],
+                    body=item.data["body"],
+                    body_html=item.data["rendered"].html,
+                    created_at=_required_dt(record["created_at"]),
+                    edited_at=_dt(record.get("edited_at")),
+                    deleted_at=_dt(record.get("deleted_at")),
+                    deleted_by_id=item.data["author"] if record.get("deleted_at") else None,
+                )
+            )
+            item.data["row"] = comments[-1]
+        Comment.objects.bulk_create(comments, batch_size=500)
+        late = []
+        for item, comment in zip(items, comments, strict=True):
+            item.local_id = comment.pk
+            parent_item = item.data["parent_item"]
+            if parent_item is not None and item.data["parent"] is None:
+                comment.parent_id = parent_item.data["row"].pk
+                late.append(comment)
+        Comment.objects.bulk_update(late, ["parent"], batch_size=500)
+        authors = {c.pk: c.author_id for c in comments}
+        missing_authors = {
+            c.parent_id for c in comments if c.parent_id and c.parent_id not in authors
+        }
+        authors.update(
+            Comment.objects.filter(pk__in=missing_authors).values_list("pk", "author_id")
+        )
+        made: list[Event] = []
+        latest: dict[int, datetime.datetime] = {}
+        mentions = []
+        for item, comment in zip(items, comments, strict=True):
+            post_author, community = self.posts[comment.post_id]
+            made.append(
+                ev.comment_created(
+                    comment_id=comment.pk,
+                    author_id=comment.author_id,
+                    community_id=community,
+                    post_id=comment.post_id,
+                    post_author_id=post_author,
+                    parent_id=comment.parent_id,
+                    parent_author_id=authors.get(comment.parent_id) if comment.parent_id else None,
+                    at=comment.created_at,
+                )
+            )
+            if comment.deleted_at is not None:
+                made.append(
+                    ev.comment_deleted(
+                        comment_id=comment.pk,
+                        author_id=comment.author_id,
+                        community_id=community,
+                        post_id=comment.post_id,
+                        at=comment.deleted_at,
+                    )
+                )
+            latest[comment.post_id] = max(
+                comment.created_at, latest.get(comment.post_id, comment.created_at)
+            )
+            for person in item.data["mentions"]:
+                if person != comment.author_id:
+                    mentions.append(
+                        Mention(
+                            post_id=comment.post_id,
+                            comment=comment,
+                            user_id=person,
+                            notified=False,
+                            created_at=comment.created_at,
+                        )
+                    )
+        Mention.objects.bulk_create(mentions)
+        for mention in mentions:
+            assert mention.comment is not None
+            made.append(
+                ev.mention_created(
+                    mention_id=mention.pk,
+                    actor_id=mention.comment.author_id,
+                    community_id=self.posts[mention.post_id][1],
+                    user_id=mention.user_id,
+                    post_id=mention.post_id,
+                    comment_id=mention.comment.pk,
+                    at=mention.created_at,
+                )
+            )
+        touched = []
+        for post in Post.objects.filter(pk__in=list(latest)).only("pk", "last_activity_at"):
+            if post.last_activity_at < latest[post.pk]:
+                post.last_activity_at = latest[post.pk]
+                touched.append(post)
+        Post.objects.bulk_update(touched, ["last_activity_at"], batch_size=500)
+        return made
+
+
+class _OnPost(Handler):
+    """Records about a post by a person: reactions, votes, RSVPs, confirmations, answers."""
+
+    person_field = "person_id"
+
+    def preload(self, items: list[Item]) -> None:
+        self.resolver.preload("person", [i.record.get(self.person_field) or "" for i in items])
+        self.resolver.preload("post", [i.record["post_id"] for i in items])
+        post_ids = self.resolver.known("post", [i.record["post_id"] for i in items])
+        self.posts = {
+            pk: (author, community, type)
+            for pk, author, community, type in Post.objects.filter(pk__in=post_ids).values_list(
+                "pk", "author_id", "community_id", "type"
+            )
+        }
+
+    def on_post(self, item: Item, *types: str) -> tuple[int, int, int | None]:
+        post_id = self.need("post", item.record["post_id"], "post")
+        author, community, type = self.posts[post_id]
+        if types and type not in types:
+            raise Skip(f"post “{item.record['post_id']}” is a {type}, not a {' or '.join(types)}")
+        return post_id, author, community
+
+
+class Reactions(_OnPost):
+    def preload(self, items: list[Item]) -> None:
+        super().preload(items)
+        self.resolver.preload("comment", [i.record.get("comment_id") or "" for i in items])
+        ids = self.resolver.known("comment", [i.record.get("comment_id") for i in items])
+        self.comments = {
+            pk: (post, author)
+            for pk, post, author in Comment.objects.filter(pk__in=ids).values_list(
+                "pk", "post_id", "author_id"
+            )
+        }
+
+    def prepare(self, item: Item) -> None:
+        item.data["user"] = self.person(item.record["person_id"], "person")
+        item.data["post"], author, item.data["community"] = self.on_post(item)
+        item.data["comment"], item.data["item_author"] = None, author
+        if item.record.get("comment_id"):
+            comment = self.need("comment", item.record["comment_id"], "comment")
+            post, comment_author = self.comments[comment]
+            if post != item.data["post"]:
+                raise Skip("the comment is on another post")
+            item.data["comment"], item.data["item_author"] = comment, comment_author
+
+    def write(self, items: list[Item]) -> list[Event]:
+        rows = [
+            Reaction(
+                post_id=i.data["post"],
+                comment_id=i.data["comment"],
+                user_id=i.data["user"],
+                kind=i.record["kind"],
+                created_at=_required_dt(i.record["created_at"]),
+            )
+            for i in items
+        ]
+        Reaction.objects.bulk_create(rows, batch_size=500)
+        made = []
+        for item, row in zip(items, rows, strict=True):
+            item.local_id = row.pk
+            made.append(
+                ev.reaction_added(
+                    reaction_id=row.pk,
+                    user_id=row.user_id,
+                    community_id=item.data["community"],
+                    kind=row.kind,
+                    post_id=row.post_id,
+                    comment_id=row.comment_id,
+                    item_author_id=item.data["item_author"],
+                    at=row.created_at,
+                )
+            )
+        return made
+
+
+class Votes(_OnPost):
+    def preload(self, items: list[Item]) -> None:
+        super().preload(items)
+        self.resolver.preload("poll_option", [i.record.get("option_id") or "" for i in items])
+        ids = self.resolver.known("poll_option", [i.record.get("option_id") for i in items])
+        self.options = {
+            pk: (poll, post)
+            for pk, poll, post in PollOption.objects.filter(pk__in=ids).values_list(
+                "pk", "poll_id", "poll__post_id"
+            )
+        }
+        self.ideas = dict(
+            Idea.objects.filter(post_id__in=list(self.posts)).values_list("post_id", "pk")
+        )
+
+    def prepare(self, item: Item) -> None:
+        item.data["user"] = self.person(item.record["person_id"], "person")
+        item.data["post"], _author, item.data["community"] = self.on_post(item, "poll", "idea")
+        if self.posts[item.data["post"]][2] == "poll":
+            option = self.need("poll_option", item.record.get("option_id"), "poll option")
+            poll, post = self.options[option]
+            if post != item.data["post"]:
+                raise Skip("the option belongs to another poll")
+            item.data.update(option=option, poll=poll)
+        else:
+            item.data["record_kind"] = "idea_vote"
+            item.data["idea"] = self.ideas.get(item.data["post"])
+            if item.data["idea"] is None:
+                raise Skip("the idea has no details")
+
+    def write(self, items: list[Item]) -> list[Event]:
+        polls = [i for i in items if "option" in i.data]
+        ideas = [i for i in items if "idea" in i.data]
+        poll_rows = [
+            PollVote(
+                poll_id=i.data["poll"],
+                option_id=i.data["option"],
+                user_id=i.data["user"],
+                created_at=_required_dt(i.record["created_at"]),
+            )
+            for i in polls
+        ]
+        idea_rows = [
+            IdeaVote(
+                idea_id=i.data["idea"],
+                user_id=i.data["user"],
+                created_at=_required_dt(i.record["created_at"]),
+            )
+            for i in ideas
+        ]
+        PollVote.objects.bulk_create(poll_rows, batch_size=500)
+        IdeaVote.objects.bulk_create(idea_rows, batch_size=500)
+        made = []
+        for item, row in zip(polls, poll_rows, strict=True):
+            item.local_id = row.pk
+            made.append(
+                ev.poll_voted(
+                    post_id=item.data["post"],
+                    user_id=row.user_id,
+                    community_id=item.data["community"],
+                    option_ids=[row.option_id],
+                    at=row.created_at,
+                )
+            )
+        per_idea: dict[int, int] = defaultdict(int)
+        for item, vote in zip(ideas, idea_rows, strict=True):
+            item.local_id = vote.pk
+            per_idea[vote.idea_id] += 1
+            made.append(
+                ev.idea_voted(
+                    post_id=item.data["post"],
+                    user_id=vote.user_id,
+                    community_id=item.data["community"],
+                    at=vote.created_at,
+                )
+            )
+        for idea_id, number in per_idea.items():
+            Idea.objects.filter(pk=idea_id).update(vote_count=F("vote_count") + number)
+        return made
+
+
+class Rsvps(_OnPost):
+    def preload(self, items: list[Item]) -> None:
+        super().preload(items)
+        self.events = dict(
+            PostEvent.objects.filter(post_id__in=list(self.posts)).values_list("post_id", "pk")
+        )
+
+    def prepare(self, item: Item) -> None:
+        item.data["user"] = self.person(item.record["person_id"], "person")
+        item.data["post"], _author, item.data["community"] = self.on_post(item, "event")
+        item.data["event"] = self.events[item.data["post"]]
+
+    def write(self, items: list[Item]) -> list[Event]:
+        rows = [
+            EventRsvp(
+                event_id=i.data["event"],
+                user_id=i.data["user"],
+                answer=i.record["answer"],
+                updated_at=_required_dt(i.record["answered_at"]),
+            )
+            for i in items
+        ]
+        EventRsvp.objects.bulk_create(rows, batch_size=500)
+        made = []
+        for item, row in zip(items, rows, strict=True):
+            item.local_id = row.pk
+            made.append(
+                ev.event_rsvp(
+                    post_id=item.data["post"],
+                    user_id=row.user_id,
+                    community_id=item.data["community"],
+                    answer=row.answer,
+                    at=row.updated_at,
+                )
+            )
+        return made
+
+
+class ReadConfirmations(_OnPost):
+    def prepare(self, item: Item) -> None:
+        item.data["user"] = self.person(item.record["person_id"], "person")
+        item.data["post"], _author, item.data["community"] = self.on_post(item)
+
+    def write(self, items: list[Item]) -> list[Event]:
+        rows = [
+            ReadConfirmation(
+                post_id=i.data["post"],
+                user_id=i.data["user"],
+                created_at=_required_dt(i.record["created_at"]),
+            )
+            for i in items
+        ]
+        ReadConfirmation.objects.bulk_create(rows, batch_size=500)
+        made = []
+        for item, row in zip(items, rows, strict=True):
+            item.local_id = row.pk
+            made.append(
+                ev.read_confirmed(
+                    post_id=row.post_id,
+                    user_id=row.user_id,
+                    community_id=item.data["community"],
+                    at=row.created_at,
+                )
+            )
+        return made
+
+
+class AcceptedAnswers(_OnPost):
+    person_field = "accepted_by"
+
+    def preload(self, items: list[Item]) -> None:
+        super().preload(items)
+        self.resolver.preload("comment", [i.record["comment_id"] for i in items])
+        ids = self.resolver.known("comment", [i.record["comment_id"] for i in items])
+        self.comments = {
+            pk: (post, author)
+            for pk, post, author in Comment.objects.filter(pk__in=ids).values_list(
+                "pk", "post_id", "author_id"
+            )
+        }
+
+    def prepare(self, item: Item) -> None:
+        item.data["post"], author, item.data["community"] = self.on_post(item, "question")
+        accepted_by = item.record.get("accepted_by")
+        item.data["actor"] = self.person(accepted_by, "person", required=False) or author
+        comment = self.need("comment", item.record["comment_id"], "comment")
+        post, answer_author = self.comments[comment]
+        if post != item.data["post"]:
+            raise Skip("the answer is a comment of another post")
+        item.data["comment"], item.data["answer_author"] = comment, answer_author
+
+    def write(self, items: list[Item]) -> list[Event]:
+        made = []
+        for item in items:
+            Post.objects.filter(pk=item.data["post"]).update(
+                accepted_answer_id=item.data["comment"]
+            )
+            item.local_id = item.data["post"]
+            made.append(
+                ev.answer_accepted(
+                    comment_id=item.data["comment"],
+                    actor_id=item.data["actor"],
+                    community_id=item.data["community"],
+                    post_id=item.data["post"],
+                    answer_author_id=item.data["answer_author"],
+                    at=_required_dt(item.record["accepted_at"]),
+                )
+            )
+        return made
+
+
+class Attachments(_OnPost):
+    person_field = "uploaded_by"
+
+    def preload(self, items: list[Item]) -> None:
+        super().preload(items)
+        self.resolver.preload("comment", [i.record.get("comment_id") or "" for i in items])
+        ids = self.resolver.known("comment", [i.record.get("comment_id") for i in items])
+        self.comments = {
+            pk: (post, author)
+            for pk, post, author in Comment.objects.filter(pk__in=ids).values_list(
+                "pk", "post_id", "author_id"
+            )
+        }
+
+    def prepare(self, item: Item) -> None:
+        record = item.record
+        item.data["post"], author, _community = self.on_post(item)
+        item.data["comment"] = None
+        if record.get("comment_id"):
+            comment = self.need("comment", record["comment_id"], "comment")
+            post, author = self.comments[comment]
+            if post != item.data["post"]:
+                raise Skip("the comment is on another post")
+            item.data["comment"] = comment
+        item.data["user"] = (
+            self.person(record.get("uploaded_by"), "person", required=False) or author
+        )
+        path = record["path"]
+        if ".." in path.split("/") or not self.importer.archive.exists(path):
+            raise Skip(f"file “{path}” is not in the archive")
+        size = self.importer.archive.size(path)
+        if size > max_file_bytes():
+            raise Skip(f"file “{path}” is over the size limit ({size} bytes)")
+        item.data["size"] = size
+
+    def write(self, items: list[Item]) -> list[Event]:
+        rows = []
+        for item in items:
+            record = item.record
+            with self.importer.archive.open(record["path"]) as handle:
+                content = handle.read(max_file_bytes() + 1)
+            if record.get("sha256") and hashlib.sha256(content).hexdigest() != record["sha256"]:
+                raise Skip(f"file “{record['path']}” does not match its sha256")
+            created = _required_dt(record["created_at"])
+            row = Attachment(
+                uploaded_by_id=item.data["user"],
+                post_id=item.data["post"],
+                comment_id=item.data["comment"],
+                name=_text(record["name"])[:255],
+                content_type=_text(record.get("content_type")) or "application/octet-stream",
+                size=len(content),
+                created_at=created,
+            )
+            if self.importer.run_row.dry_run:
+                row.file.name = f"attachments/dry-run/{item.original_id}"
+            else:
+                from rucher.content.models import attachment_path
+
+                name = default_storage.save(
+                    attachment_path(row, record["name"]), ContentFile(content)
+                )
+                row.file.name = name
+            rows.append(row)
+        Attachment.objects.bulk_create(rows)
+        for item, row in zip(items, rows, strict=True):
+            item.local_id = row.pk
+        return []
+
+
+class Activity(Handler):
+    def preload(self, items: list[Item]) -> None:
+        self.resolver.preload("person", [i.record["person_id"] for i in items])
+
+    def prepare(self, item: Item) -> None:
+        item.data["user"] = self.person(item.record["person_id"], "person")
+        item.data["day"] = datetime.date.fromisoformat(item.record["day"])
+
+    def write(self, items: list[Item]) -> list[Event]:
+        zone = timezone.get_current_timezone()
+        made = []
+        latest: dict[int, datetime.date] = {}
+        for item in items:
+            day = item.data["day"]
+            at = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=zone)
+            made.append(ev.user_present(user_id=item.data["user"], day=day, at=at))
+            latest[item.data["user"]] = max(day, latest.get(item.data["user"], day))
+        Event.objects.bulk_create(made)
+        for item, made_event in zip(items, made, strict=True):
+            item.local_id = made_event.pk
+        for user_id, day in latest.items():
+            User.objects.filter(pk=user_id).filter(
+                models.Q(last_presence_on__isnull=True) | models.Q(last_presence_on__lt=day)
+            ).update(last_presence_on=day)
+        return []
+
+
+HANDLERS: dict[str, type[Handler]] = {
+    "org_units": OrgUnits,
+    "people": People,
+    "communities": Communities,
+    "memberships": Memberships,
+    "posts": Posts,
+    "comments": Comments,
+    "accepted_answers": AcceptedAnswers,
+    "reactions": Reactions,
+    "votes": Votes,
+    "rsvps": Rsvps,
+    "read_confirmations": ReadConfirmations,
+    "attachments": Attachments,
+    "activity": Activity,
+}

@@ -1,0 +1,170 @@
+"""Starting imports and exports, and who may see them.
+
+Only administrators import and export the whole organisation; every person may export their
+own data (GDPR portability) and see only their own exports.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import IO
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rucher.accounts.models import User
+from rucher.core import events
+from rucher.core.errors import Forbidden, Invalid, NotFound
+from rucher.core.progress import NullProgress, Progress
+from rucher.exchange.archive import Archive, ArchiveError, max_archive_bytes
+from rucher.exchange.models import ExportRun, ImportRun, RunStatus
+
+SOURCE_MAX = 100
+
+
+def _require_admin(actor: User) -> None:
+    if not (actor.is_active and actor.is_admin):
+        raise Forbidden(_("Only administrators import and export the organisation's data."))
+
+
+def import_create(
+    *,
+    actor: User | None,
+    path: str = "",
+    upload: IO[bytes] | None = None,
+    filename: str = "",
+    dry_run: bool = False,
+    source: str = "",
+) -> ImportRun:
+    """Record an import of a file on the server (``path``) or an uploaded one."""
+    if actor is not None:
+        _require_admin(actor)
+    source = (source or "").strip()
+    if len(source) > SOURCE_MAX:
+        raise Invalid(_("At most %d characters.") % SOURCE_MAX, fields={"source": [_("Too long.")]})
+    stored = ""
+    if upload is not None:
+        size = getattr(upload, "size", None)
+        if size is not None and size > max_archive_bytes():
+            message = _("The file is over the size limit.")
+            raise Invalid(message, fields={"file": [message]})
+        stored = default_storage.save(f"imports/{uuid.uuid4().hex}.zip", File(upload))
+        path = default_storage.path(stored)
+    if not path:
+        message = _("Choose a file.")
+        raise Invalid(message, fields={"file": [message]})
+    run = ImportRun.objects.create(
+        created_by=actor,
+        path=filename or str(path),
+        stored_name=stored,
+        source=source,
+        dry_run=dry_run,
+    )
+    if not stored:
+        run.state = {"path": str(path)}
+        run.save(update_fields=["state"])
+    if not dry_run:  # a dry run changes nothing, not even the log
+        events.record(actor=actor, verb="import.started", target=run, payload={"source": source})
+    return run
+
+
+def _archive_path(run: ImportRun) -> str:
+    if run.stored_name:
+        return default_storage.path(run.stored_name)
+    return str(run.state.get("path") or run.path)
+
+
+def import_execute(
+    *,
+    run_id: int,
+    progress: Progress | NullProgress | None = None,
+    hook: object = None,
+    batch_size: int | None = None,
+) -> ImportRun:
+    """Run (or continue) an import. Safe to call again after an interruption."""
+    from rucher.exchange.importer import BATCH_SIZE, Importer
+
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status == RunStatus.DONE:
+        return run
+    try:
+        archive = Archive(_archive_path(run))
+    except ArchiveError as error:
+        run.status, run.error, run.finished_at = RunStatus.FAILED, str(error), timezone.now()
+        run.save()
+        return run
+    with archive:
+        importer = Importer(
+            run,
+            archive,
+            progress=progress,
+            hook=hook,  # type: ignore[arg-type]
+            batch_size=batch_size or BATCH_SIZE,
+        )
+        run = importer.run()
+    if run.is_finished and run.stored_name and not run.dry_run:
+        default_storage.delete(run.stored_name)
+    return run
+
+
+def access_import(*, user: User, run_id: int) -> ImportRun:
+    _require_admin(user)
+    try:
+        return ImportRun.objects.get(pk=run_id)
+    except ImportRun.DoesNotExist:
+        raise NotFound("import") from None
+
+
+@transaction.atomic
+def export_create(*, actor: User, person_id: int | None = None) -> ExportRun:
+    """An export of the whole organisation (administrators) or of one's own data."""
+    if person_id is None:
+        _require_admin(actor)
+        scope = ExportRun.Scope.ORGANISATION
+    else:
+        if person_id != actor.pk and not actor.is_admin:
+            raise Forbidden(_("You may export your own data only."))
+        if not User.objects.filter(pk=person_id).exists():
+            raise NotFound("person")
+        scope = ExportRun.Scope.PERSON
+    run = ExportRun.objects.create(created_by=actor, person_id=person_id, scope=scope)
+    events.record(actor=actor, verb="export.requested", target=run, payload={"scope": scope})
+    return run
+
+
+def export_execute(*, run_id: int) -> ExportRun:
+    from rucher.exchange.exporter import Exporter
+
+    run = ExportRun.objects.get(pk=run_id)
+    if run.status == RunStatus.DONE:
+        return run
+    run.status = RunStatus.RUNNING
+    run.save(update_fields=["status"])
+    name = f"exports/rucher-export-{run.pk}-{uuid.uuid4().hex[:8]}.zip"
+    target = Path(default_storage.path(name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        exporter = Exporter(person=run.person)
+        run.counts = exporter.write(target)
+    except Exception as error:
+        run.status, run.error = RunStatus.FAILED, str(error)
+        run.finished_at = timezone.now()
+        run.save()
+        raise
+    run.file.name = name
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def access_export(*, user: User, run_id: int) -> ExportRun:
+    """An export its requester or an administrator may see; else the same NotFound."""
+    run = ExportRun.objects.filter(pk=run_id).first()
+    if run is None or not (user.is_admin or run.created_by_id == user.pk):
+        raise NotFound("export")
+    return run
