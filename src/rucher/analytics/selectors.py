@@ -147,6 +147,11 @@ class KpiView:
     def display(self) -> str:
         return format_value(self.value, self.unit)
 
+    @property
+    def shows_fraction(self) -> bool:
+        """ "22 of 25" reads right under a ratio, not under a median or an index."""
+        return self.unit == "ratio" and None not in (self.numerator, self.denominator)
+
 
 def format_value(value: float | None, unit: str) -> str:
     from django.utils.formats import number_format
