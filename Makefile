@@ -49,6 +49,8 @@ check: env
 bench: env
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 	$(VENV)/bin/python -m bench feeds $(FEEDS_ARGS)
+	$(VENV)/bin/python -m bench analytics $(ANALYTICS_ARGS)
+	$(VENV)/bin/python -m bench import $(IMPORT_ARGS)
 
 messages: env
 	cd src/rucher && ../../$(RUCHER) makemessages -l fr -l en --no-location && ../../$(RUCHER) makemessages -d djangojs -l fr -l en --no-location --ignore "static/vendor/*" && ../../$(RUCHER) compilemessages

@@ -2,8 +2,10 @@
 
     python -m bench [--people 10000] [--repeat 20] [--seed 2024] [--no-record]
     python -m bench feeds [--people 10000] [--communities 1000] [--posts 1000000] ...
+    python -m bench analytics [--events 1000000] [--people 10000] [--communities 1000] ...
 
-The second is the feed scenario, see bench/feeds.py.
+The second is the feed scenario, see bench/feeds.py; the third the analytics scenario (event
+log, rollups, insights pages), see bench/analytics.py.
 
 Measures loading the people through the services (people/s), directory searches through
 ``rucher.accounts.selectors.directory_search`` (by name word, by skill, by org unit subtree;
@@ -87,6 +89,16 @@ def main(argv: list[str] | None = None) -> None:
         from bench.feeds import main as feeds
 
         feeds(given[1:])
+        return
+    if given[:1] == ["analytics"]:  # `python -m bench analytics`: bench/analytics.py
+        from bench.analytics import main as analytics
+
+        analytics(given[1:])
+        return
+    if given[:1] == ["import"]:  # `python -m bench import`: the importer (bench/imports.py)
+        from bench.imports import main as imports
+
+        imports(given[1:])
         return
     arguments = parse_arguments(given)
     machine = describe(REPOSITORY)  # before the load, so the load average is the machine's own

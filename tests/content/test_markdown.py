@@ -147,3 +147,42 @@ def test_very_long_or_nested_input_renders_safely(source):
     html = render(source).html
     assert html
     assert "<script" not in html
+
+
+def test_fast_path_for_plain_text_matches_the_full_renderer():
+    import random
+
+    from rucher.core import markdown as md
+
+    words = ["Comment", "post", "1", "42", "www", "example", "com", "a", "B", "Www", "http"]
+    joins = [" ", ". ", ", ", "! ", "? ", "; ", ".", ",", "", "  ", "..", " 1. ", " - "]
+    samples = [
+        "Comment 1",
+        "Comment 12.",
+        "A",
+        "Hello, world! How are you?",
+        "Plain text about the week's work.",
+        "www.example.com",
+        "see www.example.com now",
+        "1. a list",
+        "Trailing space ",
+        "Two  spaces",
+        "Post number 3, plain text about the week.",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        parts = [rng.choice(words)]
+        for _ in range(rng.randrange(0, 8)):
+            parts += [rng.choice(joins), rng.choice(words)]
+        samples.append("".join(parts))
+    fast_taken = 0
+    for source in samples:
+        fast = md.render(source)
+        env: dict[str, object] = {"people": None}
+        full_html = md.sanitise(md._MD.render(source, env))
+        assert fast.html == full_html, source
+        assert fast.hashtags == [] or not md._PLAIN_RE.fullmatch(source)
+        if md._PLAIN_RE.fullmatch(source) and md.URL_RE.search(source) is None:
+            fast_taken += 1
+            assert fast.mention_ids == [] and fast.hashtags == []
+    assert fast_taken > 1000

@@ -75,8 +75,8 @@ KPI_DEFAULTS: dict[str, Any] = {
     "half_share": 0.50,  # absence / elephant factors: the smallest group making >= 50 %
     "broker_top_share": 0.10,  # brokers: top decile of betweenness...
     "broker_min_units": 2,  # ...whose ties span >= 2 org units
-    "betweenness_exact_max_nodes": 2000,  # above: sampled betweenness (k pivots, seed 0)
-    "betweenness_sample": 500,
+    "betweenness_exact_max_nodes": 300,  # above: sampled betweenness (k pivots, seed 0)
+    "betweenness_sample": 48,
     "silent_days": 28,  # vitality: a community without a post for 28 days is silent
     "no_post_alert_days": 7,  # alert: no post for 7 days
     "unanswered_alert_hours": 48,  # alert: a question without a reply for 48 h

@@ -46,6 +46,10 @@ MAX_HASHTAG_LENGTH = 64
 
 MENTION_RE = re.compile(r"@\[([^\[\]\n]{1,120})\]\(person:(\d{1,12})\)")
 HASHTAG_RE = re.compile(r"(?<![\w&/#])#(\w[\w-]{0,63})")
+# Text the renderer's fast path may take: starts with a letter (a digit could open a list),
+# ASCII letters, digits and ``,.!?;`` with single spaces between, no trailing space: nothing
+# Markdown, no mention, hashtag, HTML character or entity.
+_PLAIN_RE = re.compile(r"[A-Za-z](?:[A-Za-z0-9,.!?;]| (?=[A-Za-z0-9,.!?;]))*")
 URL_RE = re.compile(
     r"(?<![\w/@.:-])((?:https?://|www\.)[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}*_~])",
     re.IGNORECASE,
@@ -224,6 +228,15 @@ def render(source: str, *, people: Mapping[int, str] | None = None) -> Rendered:
     ``people`` maps the ids the author may mention to their current display names; when
     given, other ids render as plain text. When omitted every well-formed mention links.
     """
+    if (
+        len(source) <= MAX_SOURCE_LENGTH
+        and _PLAIN_RE.fullmatch(source)
+        and URL_RE.search(source) is None
+    ):
+        # Plain words and punctuation that Markdown leaves alone (no block or inline syntax,
+        # no mention, hashtag, link or character to escape): one paragraph, as the parser
+        # and the sanitiser would make it (tests/content/test_markdown.py checks identity).
+        return Rendered(html=f"<p>{source}</p>\n", hashtags=[], mention_ids=[])
     env: dict[str, Any] = {"people": people}
     html = _MD.render(source[:MAX_SOURCE_LENGTH], env)
     hashtags: dict[str, str] = {}

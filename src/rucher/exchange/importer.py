@@ -3,8 +3,9 @@
 Each ``*.jsonl`` file is streamed line by line and read in batches. For a batch the importer
 checks every line against its schema, looks up in one query per kind the records it refers to
 (``ImportedRecord``: *(source, kind, original id) → local id*), prepares the rows, and writes
-them with ``bulk_create`` together with their events (``rucher.exchange.events``, the events
-the services record) and their ``ImportedRecord`` rows, in one savepoint. When the batch fails
+them in bulk (``rucher.exchange.bulk``: one statement, executed many times) together with
+their events (``rucher.exchange.events``, the events the services record) and their
+``ImportedRecord`` rows, in one savepoint. When the batch fails
 it is written again record by record, each in its own savepoint, so that one bad record is
 reported and the others land: each record lands whole or not at all.
 
@@ -30,7 +31,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -56,6 +57,7 @@ from rucher.content.models import Event as PostEvent
 from rucher.core import markdown
 from rucher.core.models import Event, Tag
 from rucher.core.progress import NullProgress, Progress
+from rucher.exchange import bulk
 from rucher.exchange import events as ev
 from rucher.exchange.archive import Archive, ArchiveError, max_file_bytes
 from rucher.exchange.models import ImportedRecord, ImportRun, RunStatus
@@ -438,8 +440,9 @@ class Importer:
 
     def _write_items(self, handler: Handler, record_kind: str, items: list[Item]) -> None:
         made = handler.write(items)
-        Event.objects.bulk_create(made, batch_size=1000)
-        ImportedRecord.objects.bulk_create(
+        bulk.insert(Event, made)
+        bulk.insert(
+            ImportedRecord,
             [
                 ImportedRecord(
                     source=self.run_row.source,
@@ -451,7 +454,6 @@ class Importer:
                 for item in items
                 if item.local_id is not None
             ],
-            batch_size=1000,
         )
         for item in items:
             if item.local_id is not None:
@@ -488,7 +490,7 @@ class Importer:
                         at=_required_dt(by_person[profile.user_id][1]),
                     )
                 )
-            Profile.objects.bulk_update(profiles, ["manager"], batch_size=500)
+            bulk.update(Profile, profiles, ["manager"])
             Event.objects.bulk_create(made, batch_size=1000)
 
     # ---------------------------------------------------------------- shared helpers
@@ -644,7 +646,7 @@ class People(Handler):
         for item, user in zip(new, users, strict=True):
             item.local_id = user.pk
             user.date_joined = _dt(item.record.get("created_at")) or now
-        User.objects.bulk_update(users, ["date_joined"], batch_size=500)
+        bulk.update(User, users, ["date_joined"])
         profiles = []
         made: list[Event] = []
         through_skills, through_interests, spoken = [], [], []
@@ -823,7 +825,7 @@ class Memberships(Handler):
                     expires_at=_dt(item.record.get("expires_at")),
                 )
             )
-        Membership.objects.bulk_create(rows, batch_size=500)
+        bulk.insert(Membership, rows)
         made = []
         for item, row in zip(new, rows, strict=True):
             item.local_id = row.pk
@@ -940,7 +942,7 @@ class Posts(_Text):
                     comments_locked=bool(record.get("comments_locked")),
                 )
             )
-        Post.objects.bulk_create(posts, batch_size=500)
+        bulk.insert(Post, posts)
         made: list[Event] = []
         hashtags, polls, options, option_items, happenings, ideas, mentions = (
             [],
@@ -1034,14 +1036,14 @@ class Posts(_Text):
                             at=_dt(details.get("status_changed_at")) or post.created_at,
                         )
                     )
-        Post.hashtags.through.objects.bulk_create(hashtags)
+        bulk.insert(Post.hashtags.through, hashtags)
         Poll.objects.bulk_create(polls)
         for option in options:
             option.poll_id = option.poll.pk
         PollOption.objects.bulk_create(options)
         PostEvent.objects.bulk_create(happenings)
         Idea.objects.bulk_create(ideas)
-        Mention.objects.bulk_create([m for m, _item in mentions])
+        bulk.insert(Mention, [m for m, _item in mentions])
         for mention, _item in mentions:
             made.append(
                 ev.mention_created(
@@ -1169,7 +1171,7 @@ class Comments(_Text):
                 )
             )
             item.data["row"] = comments[-1]
-        Comment.objects.bulk_create(comments, batch_size=500)
+        bulk.insert(Comment, comments)
         late = []
         for item, comment in zip(items, comments, strict=True):
             item.local_id = comment.pk
@@ -1177,7 +1179,7 @@ class Comments(_Text):
             if parent_item is not None and item.data["parent"] is None:
                 comment.parent_id = parent_item.data["row"].pk
                 late.append(comment)
-        Comment.objects.bulk_update(late, ["parent"], batch_size=500)
+        bulk.update(Comment, late, ["parent"])
         authors = {c.pk: c.author_id for c in comments}
         missing_authors = {
             c.parent_id for c in comments if c.parent_id and c.parent_id not in authors
@@ -1226,7 +1228,7 @@ class Comments(_Text):
                             created_at=comment.created_at,
                         )
                     )
-        Mention.objects.bulk_create(mentions)
+        bulk.insert(Mention, mentions)
         for mention in mentions:
             assert mention.comment is not None
             made.append(
@@ -1245,7 +1247,7 @@ class Comments(_Text):
             if post.last_activity_at < latest[post.pk]:
                 post.last_activity_at = latest[post.pk]
                 touched.append(post)
-        Post.objects.bulk_update(touched, ["last_activity_at"], batch_size=500)
+        bulk.update(Post, touched, ["last_activity_at"])
         return made
 
 
@@ -1307,7 +1309,7 @@ class Reactions(_OnPost):
             )
             for i in items
         ]
-        Reaction.objects.bulk_create(rows, batch_size=500)
+        bulk.insert(Reaction, rows)
         made = []
         for item, row in zip(items, rows, strict=True):
             item.local_id = row.pk
@@ -1376,8 +1378,8 @@ class Votes(_OnPost):
             )
             for i in ideas
         ]
-        PollVote.objects.bulk_create(poll_rows, batch_size=500)
-        IdeaVote.objects.bulk_create(idea_rows, batch_size=500)
+        bulk.insert(PollVote, poll_rows)
+        bulk.insert(IdeaVote, idea_rows)
         made = []
         for item, row in zip(polls, poll_rows, strict=True):
             item.local_id = row.pk
@@ -1429,7 +1431,7 @@ class Rsvps(_OnPost):
             )
             for i in items
         ]
-        EventRsvp.objects.bulk_create(rows, batch_size=500)
+        bulk.insert(EventRsvp, rows)
         made = []
         for item, row in zip(items, rows, strict=True):
             item.local_id = row.pk
@@ -1459,7 +1461,7 @@ class ReadConfirmations(_OnPost):
             )
             for i in items
         ]
-        ReadConfirmation.objects.bulk_create(rows, batch_size=500)
+        bulk.insert(ReadConfirmation, rows)
         made = []
         for item, row in zip(items, rows, strict=True):
             item.local_id = row.pk
@@ -1604,13 +1606,16 @@ class Activity(Handler):
             at = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=zone)
             made.append(ev.user_present(user_id=item.data["user"], day=day, at=at))
             latest[item.data["user"]] = max(day, latest.get(item.data["user"], day))
-        Event.objects.bulk_create(made)
+        bulk.insert(Event, made)
         for item, made_event in zip(items, made, strict=True):
             item.local_id = made_event.pk
-        for user_id, day in latest.items():
-            User.objects.filter(pk=user_id).filter(
-                models.Q(last_presence_on__isnull=True) | models.Q(last_presence_on__lt=day)
-            ).update(last_presence_on=day)
+        quote = connection.ops.quote_name
+        bulk.executemany(
+            User,
+            f"UPDATE {quote(User._meta.db_table)} SET last_presence_on = %s "
+            "WHERE id = %s AND (last_presence_on IS NULL OR last_presence_on < %s)",
+            [[day, user_id, day] for user_id, day in latest.items()],
+        )
         return []
 
 

@@ -1,0 +1,64 @@
+"""``rucher.exchange.bulk`` writes what ``bulk_create`` / ``bulk_update`` would."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db.models import Model
+from django.utils import timezone
+
+from rucher.core.models import Event
+from rucher.exchange import bulk
+from rucher.exchange.models import ImportedRecord
+
+
+def _stored(model: type[Model], pks: list[int]) -> list[dict[str, object]]:
+    return list(model.objects.filter(pk__in=pks).order_by("pk").values())  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_insert_sets_ids_and_stores_the_same_values_as_bulk_create():
+    at = timezone.now() - datetime.timedelta(days=3)
+
+    def events() -> list[Event]:
+        return [
+            Event(
+                verb="post.created",
+                target_type="post",
+                target_id=i,
+                payload={"n": i},
+                occurred_at=at,
+            )
+            for i in range(1, 6)
+        ]
+
+    ours, django = events(), events()
+    bulk.insert(Event, ours)
+    Event.objects.bulk_create(django)
+    assert all(e.pk is not None and not e._state.adding for e in ours)
+    assert len({e.pk for e in ours}) == 5
+    strip = [
+        {k: v for k, v in row.items() if k not in {"id", "recorded_at"}}
+        for row in _stored(Event, [e.pk for e in ours])
+    ]
+    expected = [
+        {k: v for k, v in row.items() if k not in {"id", "recorded_at"}}
+        for row in _stored(Event, [e.pk for e in django])
+    ]
+    assert strip == expected
+
+
+@pytest.mark.django_db
+def test_update_writes_the_named_fields_only():
+    rows = [
+        ImportedRecord(source="s", kind="post", original_id=str(i), local_id=i) for i in range(3)
+    ]
+    bulk.insert(ImportedRecord, rows)
+    for row in rows:
+        row.local_id += 100
+        row.kind = "changed"
+    bulk.update(ImportedRecord, rows, ["local_id"])
+    stored = _stored(ImportedRecord, [r.pk for r in rows])
+    assert [r["local_id"] for r in stored] == [100, 101, 102]
+    assert {r["kind"] for r in stored} == {"post"}
