@@ -1275,6 +1275,16 @@ class _OnPost(Handler):
         return post_id, author, community
 
 
+def _insert_with_events(
+    model: type[Any], items: list[Item], rows: list[Any], event: Callable[[Item, Any], Event]
+) -> list[Event]:
+    """Insert ``rows`` (one per item), give each item its local id, return their events."""
+    bulk.insert(model, rows)
+    for item, row in zip(items, rows, strict=True):
+        item.local_id = row.pk
+    return [event(item, row) for item, row in zip(items, rows, strict=True)]
+
+
 class Reactions(_OnPost):
     def preload(self, items: list[Item]) -> None:
         super().preload(items)
@@ -1309,23 +1319,21 @@ class Reactions(_OnPost):
             )
             for i in items
         ]
-        bulk.insert(Reaction, rows)
-        made = []
-        for item, row in zip(items, rows, strict=True):
-            item.local_id = row.pk
-            made.append(
-                ev.reaction_added(
-                    reaction_id=row.pk,
-                    user_id=row.user_id,
-                    community_id=item.data["community"],
-                    kind=row.kind,
-                    post_id=row.post_id,
-                    comment_id=row.comment_id,
-                    item_author_id=item.data["item_author"],
-                    at=row.created_at,
-                )
-            )
-        return made
+        return _insert_with_events(
+            Reaction,
+            items,
+            rows,
+            lambda item, row: ev.reaction_added(
+                reaction_id=row.pk,
+                user_id=row.user_id,
+                community_id=item.data["community"],
+                kind=row.kind,
+                post_id=row.post_id,
+                comment_id=row.comment_id,
+                item_author_id=item.data["item_author"],
+                at=row.created_at,
+            ),
+        )
 
 
 class Votes(_OnPost):
@@ -1431,20 +1439,18 @@ class Rsvps(_OnPost):
             )
             for i in items
         ]
-        bulk.insert(EventRsvp, rows)
-        made = []
-        for item, row in zip(items, rows, strict=True):
-            item.local_id = row.pk
-            made.append(
-                ev.event_rsvp(
-                    post_id=item.data["post"],
-                    user_id=row.user_id,
-                    community_id=item.data["community"],
-                    answer=row.answer,
-                    at=row.updated_at,
-                )
-            )
-        return made
+        return _insert_with_events(
+            EventRsvp,
+            items,
+            rows,
+            lambda item, row: ev.event_rsvp(
+                post_id=item.data["post"],
+                user_id=row.user_id,
+                community_id=item.data["community"],
+                answer=row.answer,
+                at=row.updated_at,
+            ),
+        )
 
 
 class ReadConfirmations(_OnPost):
@@ -1461,19 +1467,17 @@ class ReadConfirmations(_OnPost):
             )
             for i in items
         ]
-        bulk.insert(ReadConfirmation, rows)
-        made = []
-        for item, row in zip(items, rows, strict=True):
-            item.local_id = row.pk
-            made.append(
-                ev.read_confirmed(
-                    post_id=row.post_id,
-                    user_id=row.user_id,
-                    community_id=item.data["community"],
-                    at=row.created_at,
-                )
-            )
-        return made
+        return _insert_with_events(
+            ReadConfirmation,
+            items,
+            rows,
+            lambda item, row: ev.read_confirmed(
+                post_id=row.post_id,
+                user_id=row.user_id,
+                community_id=item.data["community"],
+                at=row.created_at,
+            ),
+        )
 
 
 class AcceptedAnswers(_OnPost):
