@@ -123,6 +123,7 @@ def _register_routers() -> None:
     from rucher.exchange.api import router as exchange_router
     from rucher.notifications.api import router as notifications_router
     from rucher.ops.api import router as ops_router
+    from rucher.pilots.api import router as pilots_router
 
     api.add_router("", accounts_router)
     api.add_router("", communities_router)
@@ -131,6 +132,7 @@ def _register_routers() -> None:
     api.add_router("", notifications_router)
     api.add_router("", ops_router)
     api.add_router("", analytics_router)
+    api.add_router("", pilots_router)
 
 
 _register_routers()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rucher.analytics",
     "rucher.ops",
     "rucher.exchange",
+    "rucher.pilots",
     "rucher.demo",
 ]
 

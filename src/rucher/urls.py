@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("rucher.notifications.urls")),
     path("exchange/", include("rucher.exchange.urls")),
     path("analytics/", include("rucher.analytics.urls")),
+    path("pilots/", include("rucher.pilots.urls")),
     path("", include("rucher.content.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

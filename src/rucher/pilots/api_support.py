@@ -1,0 +1,5 @@
+"""The pilots API: support part."""
+
+from ninja import Router
+
+router = Router(tags=["pilots"])

@@ -1,0 +1,1 @@
+"""Periodic jobs of the pilots app (registered when the app is ready)."""

@@ -1,0 +1,14 @@
+"""Routes of the pilot's surveys part (placeholder until written)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+
+
+def _todo(request: HttpRequest, slug: str) -> HttpResponse:
+    raise Http404
+
+
+fixed: list = []
+urlpatterns = [
+    path("<slug:slug>/surveys/", _todo, name="surveys"),
+]
