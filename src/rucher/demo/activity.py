@@ -59,6 +59,13 @@ PROFILE_SHARE = 0.08  # of the posts, on the authors' profiles
 READER_SHARE = 0.5  # people who never post
 ZIPF_EXPONENT = 1.1
 PILOT_BOOST = 3.0
+# The demo's closed pilot ran from PILOT_START to PILOT_END days ago (``rucher.demo.pilots``).
+# Its communities were already livelier than most (they were chosen for it: a selection bias
+# the evaluation must see), got much livelier with the pilot's support, and kept part of it
+# once the support ended. Weights relative to the pilot months.
+PILOT_START_DAYS_AGO = 120
+PILOT_END_DAYS_AGO = 30
+PILOT_RAMP = {"before": 0.4, "during": 1.0, "after": 0.75}
 DEPARTED_QUIET_DAYS = 75  # people who left wrote nothing in their last weeks
 
 # Liveliness of the other communities: (share, weight).
@@ -950,6 +957,15 @@ def pilot_community_names(plan: OrgPlan) -> tuple[str, ...]:
     return tuple(plan.communities[index].name for index in pilot_communities(plan))
 
 
+def pilot_ramp(days_ago: float) -> float:
+    """A pilot community's activity, relative to the pilot months, ``days_ago`` days back."""
+    if days_ago > PILOT_START_DAYS_AGO:
+        return PILOT_RAMP["before"]
+    if days_ago > PILOT_END_DAYS_AGO:
+        return PILOT_RAMP["during"]
+    return PILOT_RAMP["after"]
+
+
 def plan_activity(plan: OrgPlan) -> ActivityPlan:
     """Draw six months of activity for ``plan``. Pure: no database, no clock."""
     return _ActivityPlanner(plan).draw()
@@ -977,6 +993,7 @@ class _ActivityPlanner:
         self.posts: list[PostPlan] = []
         self.actions: list[Action] = []
         self.comment_count = 0
+        self.confirming: set[int | None] = set()  # communities with a confirmed announcement
         people = plan.people
         self.internal = [
             i for i, p in enumerate(people) if p.role != Role.GUEST and p.unit is not None
@@ -1119,6 +1136,8 @@ class _ActivityPlanner:
             # Adoption grows: more posts in recent months (density rising towards today).
             position = rng.random() ** 0.7
             days_ago = days * (1 - position) if not dormant else days * (1 - position * 0.4)
+            if place is not None and levels[place][0] == "pilot":
+                days_ago = self._pilot_days_ago(days)
             self._post(place, max(1.0, days_ago), levels)
         self.actions.sort(key=lambda action: action.at)
         return ActivityPlan(
@@ -1128,6 +1147,15 @@ class _ActivityPlanner:
             actions=tuple(self.actions),
             comments=self.comment_count,
         )
+
+    def _pilot_days_ago(self, days: int) -> float:
+        """When a pilot community's post happens: the adoption curve, thinned outside the
+        pilot's months by ``PILOT_RAMP`` (rejection sampling keeps the total unchanged)."""
+        rng = self.rng
+        while True:
+            days_ago = days * (1 - rng.random() ** 0.7)
+            if rng.random() < pilot_ramp(days_ago):
+                return days_ago
 
     def _author(self, candidates: list[_Reader], days_ago: float, weights: list[float]) -> int:
         pairs = [
@@ -1202,7 +1230,13 @@ class _ActivityPlanner:
                 mention = None
         if post_type == "event":
             event = self._event(at, community, author, language)
-        confirm = post_type == "announcement" and rng.random() < 0.6
+        # Most announcements ask for a read confirmation, and every community's first one does
+        # (its welcome and rules), so even a small organisation shows confirmations.
+        confirm = post_type == "announcement" and (
+            rng.random() < 0.6 or number not in self.confirming
+        )
+        if confirm:
+            self.confirming.add(number)
         post = PostPlan(
             community=number,
             author=author,
@@ -1218,6 +1252,8 @@ class _ActivityPlanner:
         self.posts.append(post)
         index = len(self.posts) - 1
         liveliness = levels[number][1] if number is not None else 0.5
+        if number is not None and levels[number][0] == "pilot":
+            liveliness *= pilot_ramp(days_ago)
         self._follow_up(index, post, readers, min(liveliness, 1.5), language, fill)
 
     def _filler(self, topic: Topic, language: str, author: int) -> dict[str, str]:
@@ -1745,5 +1781,6 @@ __all__ = [
     "load_activity",
     "pilot_communities",
     "pilot_community_names",
+    "pilot_ramp",
     "plan_activity",
 ]
