@@ -683,8 +683,20 @@ from tests.matrix_analytics import ROWS as ANALYTICS_ROWS  # noqa: E402
 from tests.matrix_content_api import ROWS as CONTENT_API_ROWS  # noqa: E402
 from tests.matrix_content_pages import ROWS as CONTENT_PAGE_ROWS  # noqa: E402
 from tests.matrix_exchange import ROWS as EXCHANGE_ROWS  # noqa: E402
+from tests.matrix_pilots_deployment import ROWS as PILOTS_DEPLOYMENT_ROWS  # noqa: E402
+from tests.matrix_pilots_evaluation import ROWS as PILOTS_EVALUATION_ROWS  # noqa: E402
+from tests.matrix_pilots_programme import ROWS as PILOTS_PROGRAMME_ROWS  # noqa: E402
+from tests.matrix_pilots_report import ROWS as PILOTS_REPORT_ROWS  # noqa: E402
+from tests.matrix_pilots_surveys import ROWS as PILOTS_SURVEYS_ROWS  # noqa: E402
 
-IMPORTED_ROWS = CONTENT_PAGE_ROWS + CONTENT_API_ROWS + ANALYTICS_ROWS + EXCHANGE_ROWS
+PILOTS_ROWS = (
+    PILOTS_PROGRAMME_ROWS
+    + PILOTS_DEPLOYMENT_ROWS
+    + PILOTS_EVALUATION_ROWS
+    + PILOTS_REPORT_ROWS
+    + PILOTS_SURVEYS_ROWS
+)
+IMPORTED_ROWS = CONTENT_PAGE_ROWS + CONTENT_API_ROWS + ANALYTICS_ROWS + EXCHANGE_ROWS + PILOTS_ROWS
 ROWS += IMPORTED_ROWS
 ROWS += [
     Row(
@@ -762,9 +774,13 @@ def build_world() -> dict[str, Any]:
         actor=owner, community_id=communities["open"].pk, email="new.partner@acme.example"
     )
     conversations = cast.build_conversations(people, communities, word=CANARY, upload=_png)
+    from tests.pilots.world import build_pilot_world
+
+    pilots = build_pilot_world(people, communities, org)
     return {
         **people,
         **conversations,
+        **pilots,
         "communities": communities,
         "unit": org["team_a"],
         "creation": creation,
@@ -839,8 +855,18 @@ class PermissionMatrix(TestCase):
     def test_statuses_of_analytics_and_exchange(self) -> None:
         self._check_rows(ANALYTICS_ROWS + EXCHANGE_ROWS)
 
+    def test_statuses_of_pilots(self) -> None:
+        self._check_rows(PILOTS_ROWS)
+
     def test_the_parts_cover_every_row(self) -> None:
-        parts = CORE_ROWS + CONTENT_PAGE_ROWS + CONTENT_API_ROWS + ANALYTICS_ROWS + EXCHANGE_ROWS
+        parts = (
+            CORE_ROWS
+            + CONTENT_PAGE_ROWS
+            + CONTENT_API_ROWS
+            + ANALYTICS_ROWS
+            + EXCHANGE_ROWS
+            + PILOTS_ROWS
+        )
         assert len(parts) == len(ROWS)
 
     def _check_rows(self, rows: list[Row]) -> None:

@@ -92,7 +92,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = config.env_str("REDIS_URL", default="")
 CHANNEL_LAYERS = config.channel_layers(REDIS_URL)
-CACHES = config.caches(REDIS_URL)
+CACHES = config.caches(REDIS_URL, None if TESTING else DATA_DIR)
 if TESTING:
     # Test runs may share one Redis: counters such as failed log-ins must not leak between them.
     import uuid

@@ -117,13 +117,25 @@ def channel_layers(redis_url: str) -> dict[str, Any]:
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
-def caches(redis_url: str) -> dict[str, Any]:
+def caches(redis_url: str, data_dir: Path | None = None) -> dict[str, Any]:
+    """Redis when configured; else files under the data folder, so that the server and the
+    worker (separate processes) share what one computes for the other — the pilot
+    evaluations the worker warms, the log-in failure counters. Memory only without a folder
+    (the tests)."""
     if redis_url:
         return {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "rucher",
+            }
+        }
+    if data_dir is not None:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(data_dir / "cache"),
+                "OPTIONS": {"MAX_ENTRIES": 5000},
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

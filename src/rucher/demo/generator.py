@@ -38,14 +38,17 @@ from rucher.accounts.services import (
     user_create,
     user_deactivate,
 )
+from rucher.analytics.lifecycle import compute_stages
 from rucher.communities import services as community_services
 from rucher.communities.models import Community, CreationRequest
 from rucher.core import clock
+from rucher.core import events as event_log
 from rucher.core.progress import SupportsWrite, reporter
 from rucher.demo import names
 from rucher.demo.activity import ActivitySummary, load_activity
 from rucher.demo.names import CommunityInfo, Department, Division, SiteInfo, Term, Title, term
 from rucher.demo.personas import PERSONAS, Persona
+from rucher.demo.pilots import PilotsSummary, load_pilots
 
 DEFAULT_PEOPLE = 300
 DEFAULT_SEED = 2024
@@ -1172,6 +1175,7 @@ class DemoSummary:
     memberships: int = 0
     communities_seconds: float = 0.0  # communities, members, requests and invitations
     activity: ActivitySummary | None = None  # posts, comments, reactions... (demo.activity)
+    pilots: PilotsSummary | None = None  # pilot programmes (demo.pilots)
 
     @property
     def people_per_second(self) -> float:
@@ -1235,6 +1239,11 @@ def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSu
             if person.deactivate:
                 user_deactivate(actor=None, person_id=user.pk)
         _backdate_joining(plan, users)
+        # The pilots read the analytics (baselines, matching): bring the rollups up to date
+        # inside this transaction first.
+        event_log.run_consumers(raise_errors=True)
+        compute_stages()  # the evaluation reads each community's stage at the pilot's start
+        pilots = load_pilots(plan, users)
     events = Event.objects.filter(id__gt=first_event).count()
     return DemoSummary(
         seed=plan.seed,
@@ -1252,6 +1261,7 @@ def load_plan(plan: OrgPlan, *, progress: SupportsWrite | None = None) -> DemoSu
         memberships=memberships,
         communities_seconds=communities_seconds,
         activity=activity,
+        pilots=pilots,
     )
 
 

@@ -141,6 +141,9 @@ RECIPIENTS: dict[str, Callable[[Event], Iterable[int]]] = {
     "idea.status_changed": _idea_people,
     "event.changed": _event_attendees,
     "event.cancelled": _event_attendees,
+    # Pilot surveys (rucher.pilots.survey_tasks): the invitee only; the event has no actor.
+    "survey.invited": _payload("user_id"),
+    "survey.reminded": _payload("user_id"),
 }
 
 # About what is said inside a place: the recipient must be able to read it, not merely see

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from rucher.accounts.models import User
 from rucher.notifications.consumer import CONTENT_VERBS, NOTIFY_EVEN_WITHOUT_ACCESS
@@ -119,6 +119,8 @@ def _texts() -> dict[str, str]:
         "post.restored": _("A moderator restored your post (%(community)s)."),
         "comment.hidden": _("A moderator hid your comment (%(community)s): %(reason)s"),
         "comment.restored": _("A moderator restored your comment (%(community)s)."),
+        "survey.invited": _("You are invited to answer a short anonymous survey: %(survey)s."),
+        "survey.reminded": _("Reminder: the anonymous survey %(survey)s is waiting for you."),
     }
 
 
@@ -143,6 +145,7 @@ def shown(user: User, notifications: list[Notification]) -> list[ShownNotificati
             "role": roles.get(notification.payload.get("role", ""), ""),
             "reason": str(notification.payload.get("reason", "")),
             "status": statuses.get(str(notification.payload.get("status", "")), ""),
+            "survey": _survey_title(notification),
         }
         text = texts.get(notification.verb, notification.verb) % values
         unread = notification.read_at is None
@@ -163,6 +166,22 @@ def shown(user: User, notifications: list[Notification]) -> list[ShownNotificati
             )
         )
     return result
+
+
+def _survey_title(notification: Notification) -> str:
+    """A pilot survey's title in the reader's language (the payload carries both)."""
+    if not notification.verb.startswith("survey."):
+        return ""
+    first, second = (
+        ("title_fr", "title_en")
+        if (get_language() or "en").startswith("fr")
+        else (
+            "title_en",
+            "title_fr",
+        )
+    )
+    payload = notification.payload
+    return str(payload.get(first) or payload.get(second) or "")
 
 
 def _idea_statuses() -> dict[str, str]:
@@ -204,6 +223,10 @@ def _link(notification: Notification, community: Community | None) -> str:
 
     if (moderation := notification_link(notification, community)) is not None:
         return moderation
+    if notification.verb in ("survey.invited", "survey.reminded"):
+        wave_id = notification.payload.get("wave_id")
+        if isinstance(wave_id, int):
+            return reverse("pilots:survey_answer", args=[wave_id])
     if notification.verb.startswith("creation_request."):
         return reverse("communities:creation_request", args=[notification.target_id])
     if notification.verb == "join_request.created" and community is not None:

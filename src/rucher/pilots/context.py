@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rucher.pilots import policy
 
@@ -15,14 +16,14 @@ if TYPE_CHECKING:
 # (tab, url name, label, who sees it: "all" viewers, "manage", "results")
 TABS = (
     ("overview", "pilots:detail", _("Overview"), "all"),
-    ("scope", "pilots:scope", _("Scope"), "all"),
+    ("scope", "pilots:scope", pgettext_lazy("pilot tab", "Scope"), "all"),
     ("objectives", "pilots:objectives", _("Objectives"), "all"),
-    ("support", "pilots:support", _("Support"), "all"),
+    ("support", "pilots:support", pgettext_lazy("pilot tab", "Support"), "all"),
     ("surveys", "pilots:surveys", _("Surveys"), "manage"),
     ("evaluation", "pilots:evaluation", _("Evaluation"), "results"),
     ("lessons", "pilots:lessons", _("Lessons"), "all"),
     ("deployment", "pilots:deployment", _("Decision and deployment"), "all"),
-    ("report", "pilots:report", _("Report"), "results"),
+    ("report", "pilots:report", pgettext_lazy("pilot tab", "Report"), "results"),
 )
 
 

@@ -1,13 +1,9 @@
-"""Routes of the pilot's evaluation part (placeholder until written)."""
+"""Routes of the pilot's evaluation part."""
 
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
-
-def _todo(request: HttpRequest, slug: str) -> HttpResponse:
-    raise Http404
-
+from rucher.pilots import views_evaluation
 
 urlpatterns = [
-    path("<slug:slug>/evaluation/", _todo, name="evaluation"),
+    path("<slug:slug>/evaluation/", views_evaluation.evaluation_page, name="evaluation"),
 ]

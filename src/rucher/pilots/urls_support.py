@@ -1,13 +1,24 @@
-"""Routes of the pilot's support part (placeholder until written)."""
+"""Routes of the pilot's support part: the log, its entries and the intensity chart."""
 
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
-
-def _todo(request: HttpRequest, slug: str) -> HttpResponse:
-    raise Http404
-
+from rucher.pilots import views_support
 
 urlpatterns = [
-    path("<slug:slug>/support/", _todo, name="support"),
+    path("<slug:slug>/support/", views_support.support_page, name="support"),
+    path(
+        "<slug:slug>/support/<int:entry_id>/edit/",
+        views_support.support_edit,
+        name="support_edit",
+    ),
+    path(
+        "<slug:slug>/support/<int:entry_id>/delete/",
+        views_support.support_delete,
+        name="support_delete",
+    ),
+    path(
+        "<slug:slug>/support/chart.<str:fmt>",
+        views_support.support_chart_file,
+        name="support_chart",
+    ),
 ]

@@ -96,6 +96,12 @@ class Command(BaseCommand):
                 f"({summary.people_per_second:.0f} people/s); {summary.events} events recorded."
             )
         )
+        if summary.pilots is not None:
+            self.stdout.write(
+                f"Pilot programmes: {summary.pilots.pilots} (one decided, one running, one "
+                f"planned), {summary.pilots.support_entries} support entries, "
+                f"{summary.pilots.responses} survey responses."
+            )
         self.stdout.write("Run `rucher demo credentials` to see how to log in.")
 
     def _people_count(self) -> int:
