@@ -30,8 +30,17 @@ def write_folder(folder: Path, files: dict[str, list[Any] | bytes], **manifest: 
     return folder
 
 
-def run_import(path: Path, *, dry_run: bool = False, source: str = "", **kwargs: Any) -> ImportRun:
-    run = services.import_create(actor=None, path=str(path), dry_run=dry_run, source=source)
+def run_import(
+    path: Path,
+    *,
+    dry_run: bool = False,
+    source: str = "",
+    trust_roles: bool = False,
+    **kwargs: Any,
+) -> ImportRun:
+    run = services.import_create(
+        actor=None, path=str(path), dry_run=dry_run, source=source, trust_roles=trust_roles
+    )
     return services.import_execute(run_id=run.pk, **kwargs)
 
 

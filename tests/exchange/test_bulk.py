@@ -62,3 +62,41 @@ def test_update_writes_the_named_fields_only():
     stored = _stored(ImportedRecord, [r.pk for r in rows])
     assert [r["local_id"] for r in stored] == [100, 101, 102]
     assert {r["kind"] for r in stored} == {"post"}
+
+
+@pytest.mark.django_db
+def test_table_writes_tuples_as_bulk_create_writes_instances():
+    at = timezone.now() - datetime.timedelta(days=3)
+    django = [
+        Event(
+            verb="post.created", target_type="post", target_id=i, payload={"n": i}, occurred_at=at
+        )
+        for i in range(1, 4)
+    ]
+    Event.objects.bulk_create(django)
+    table = bulk.Table(Event, ("occurred_at", "verb", "target_type", "target_id", "payload"))
+    seen: list[list[int]] = []
+    ids = table.insert(
+        [(at, "post.created", "post", i, {"n": i}) for i in range(1, 4)], with_ids=seen.append
+    )
+    assert seen == [ids] and len(set(ids)) == 3
+    assert min(ids) > max(e.pk for e in django)
+    strip = [
+        {k: v for k, v in row.items() if k not in {"id", "recorded_at"}}
+        for row in _stored(Event, ids)
+    ]
+    expected = [
+        {k: v for k, v in row.items() if k not in {"id", "recorded_at"}}
+        for row in _stored(Event, [e.pk for e in django])
+    ]
+    assert strip == expected
+    # The default of a column not given: ``recorded_at`` (auto_now_add) is the time of writing.
+    assert all(e.recorded_at >= at for e in Event.objects.filter(pk__in=ids))
+
+
+@pytest.mark.django_db
+def test_table_never_reuses_the_id_of_a_deleted_row():
+    table = bulk.Table(ImportedRecord, ("source", "kind", "original_id", "local_id"))
+    first = table.insert([("s", "post", "1", 1), ("s", "post", "2", 2)])
+    ImportedRecord.objects.filter(pk=first[-1]).delete()
+    assert table.insert([("s", "post", "3", 3)]) == [first[-1] + 1]

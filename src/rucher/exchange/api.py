@@ -21,6 +21,7 @@ class ImportOut(Schema):
     id: int
     status: str
     dry_run: bool
+    trust_roles: bool
     source: str
     source_system: str
     file: str
@@ -53,6 +54,7 @@ def _import_out(run: ImportRun) -> dict[str, Any]:
         "id": run.pk,
         "status": run.status,
         "dry_run": run.dry_run,
+        "trust_roles": run.trust_roles,
         "source": run.source,
         "source_system": run.source_system,
         "file": run.path,
@@ -86,16 +88,19 @@ def imports_create(
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
     source: Form[str] = "",
+    trust_roles: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
     """Upload a ZIP in the exchange format (multipart, field `file`) and start importing it,
     or only checking it (`dry_run`, the default). Administrators only. Poll
-    `GET /imports/{id}` for progress and the report."""
+    `GET /imports/{id}` for progress and the report. The people of the file get the
+    roles employee or guest only, unless `trust_roles` is true."""
     run = services.import_create(
         actor=request_user(request),
         upload=file,
         filename=file.name or "",
         dry_run=dry_run,
         source=source,
+        trust_roles=trust_roles,
     )
     tasks.run_import.enqueue(run.pk)
     run.refresh_from_db()

@@ -1,22 +1,193 @@
-"""Plain inserts in bulk for the importer, without ``bulk_create``'s per-row SQL compiling.
+"""Plain inserts in bulk for the importer, without the ORM's per-row costs (decision 0009).
 
-``insert(Model, rows)`` writes unsaved model instances whose primary key is an automatic
-field, and sets their primary keys, like ``bulk_create`` (no signals, no many-to-many). The
-values go through each field's ``pre_save`` and ``get_db_prep_save``, as with the ORM.
+``Table(Model, columns).insert(rows)`` writes plain tuples (one value per named column, by
+attribute name: ``post_id``, ``created_at``...) and returns the ids it gave them. The other
+columns take their field's default, computed once per call (``auto_now_add`` is the time of
+the call). Values are converted once per column kind rather than through each field's
+``get_db_prep_save``: the ORM's preparation of a model instance was most of an import's time.
 
-Ids: on SQLite each row is inserted with the driver's cursor and its ``lastrowid`` read (the
-database assigns the id, so nothing can collide; the statement is prepared once and cached by
-``sqlite3``). On PostgreSQL the ids are taken from the table's sequence first
-(``nextval`` × n, safe with concurrent writers) and the rows written with ``executemany``.
-Other databases fall back to ``bulk_create``.
+Ids are assigned up front, so one statement writes many rows and each caller knows the ids of
+its rows without reading them back:
+
+- SQLite: the next id is read inside the import's transaction (``max(id)`` and the table's
+  ``sqlite_sequence``), and the rows written with ``executemany``. Rucher opens SQLite
+  transactions with ``BEGIN IMMEDIATE`` (``core.config``), so no other writer can take those
+  ids before the commit; were one to, the insert fails on the primary key and the importer's
+  batch falls back to record by record — never a wrong row.
+- PostgreSQL: the ids are taken from the table's sequence (``nextval`` × n, safe with
+  concurrent writers) and the rows written with ``COPY``.
+
+``insert(Model, instances)`` (model instances, ids set on them) remains for the rarely used
+kinds of records, and ``update`` / ``executemany`` for the few updates an import makes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
+
+Convert = Callable[[Any], Any]
+_UTC = datetime.UTC
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    # What Django's SQLite backend stores with USE_TZ: naive UTC text, "YYYY-MM-DD HH:MM:SS[.f]".
+    if value is None or type(value) is not datetime.datetime:
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(_UTC).replace(tzinfo=None)
+    return value.isoformat(" ")
+
+
+def _iso(value: Any) -> Any:
+    return value if value is None or isinstance(value, str) else value.isoformat()
+
+
+def _json_text(value: Any) -> Any:
+    return None if value is None else json.dumps(value)
+
+
+class Table:
+    """Inserts plain tuples into one model's table; ``insert`` returns the new ids in order."""
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+        meta = model._meta
+        pk = meta.pk
+        if not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+            raise TypeError(f"{model.__name__}: only tables with an automatic id")
+        self.model = model
+        self.alias = router.db_for_write(model)
+        self.connection = connections[self.alias]
+        if self.connection.vendor not in {"sqlite", "postgresql"}:
+            raise TypeError(f"bulk.Table does not support {self.connection.vendor}")
+        self.pk_column = _column(pk)
+        by_attname = {f.attname: f for f in meta.concrete_fields if f is not pk}
+        unknown = [name for name in columns if name not in by_attname]
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}")
+        self.given = [by_attname[name] for name in columns]
+        self.defaulted = [f for f in by_attname.values() if f.attname not in set(columns)]
+        self.converters = [self._converter(f) for f in self.given]
+        self.width = len(self.given)
+        quote = self.connection.ops.quote_name
+        names = [quote(self.pk_column)] + [
+            quote(_column(f)) for f in [*self.given, *self.defaulted]
+        ]
+        self.table = quote(meta.db_table)
+        self.columns_sql = ", ".join(names)
+        placeholders = ", ".join("?" * len(names))
+        self.sqlite_sql = f"INSERT INTO {self.table} ({self.columns_sql}) VALUES ({placeholders})"
+
+    def _converter(self, field: models.Field[Any, Any]) -> Convert | None:
+        """None when the driver takes the Python value as it is."""
+        target: Any = field.target_field if isinstance(field, models.ForeignKey) else field
+        sqlite = self.connection.vendor == "sqlite"
+        if isinstance(target, models.DateTimeField):
+            return _sqlite_datetime if sqlite else None
+        if isinstance(target, models.DateField):
+            return _iso if sqlite else None
+        if isinstance(target, models.JSONField):
+            if target.encoder is not None:
+                return lambda value: field.get_db_prep_save(value, self.connection)
+            return _json_text
+        if type(target) in _PLAIN:
+            return None
+        return lambda value: field.get_db_prep_save(value, self.connection)
+
+    def _defaults(self) -> list[Any]:
+        values = []
+        now = timezone.now()
+        for f in self.defaulted:
+            if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add):
+                value: Any = now if isinstance(f, models.DateTimeField) else now.date()
+            else:
+                value = f.get_default()
+            values.append(f.get_db_prep_save(value, self.connection))
+        return values
+
+    def insert(
+        self,
+        rows: Sequence[Sequence[Any]],
+        *,
+        with_ids: Callable[[list[int]], None] | None = None,
+    ) -> list[int]:
+        """Write ``rows``; ``with_ids(ids)`` is called first, when the ids are known and the
+        rows not read yet (a row may then refer to another of the same call)."""
+        if not rows:
+            return []
+        ids = self._ids(len(rows))
+        if with_ids is not None:
+            with_ids(ids)
+        converters = [(i, c) for i, c in enumerate(self.converters) if c is not None]
+        if converters:
+            prepared: list[Any] = []
+            for row in rows:
+                values = list(row)
+                for index, convert in converters:
+                    values[index] = convert(values[index])
+                prepared.append(values)
+        else:
+            prepared = [list(row) for row in rows]
+        defaults = self._defaults()
+        for pk_value, values in zip(ids, prepared, strict=True):
+            values.insert(0, pk_value)
+            values.extend(defaults)
+        if self.connection.vendor == "sqlite":
+            cursor = self.connection.connection.cursor()
+            try:
+                cursor.executemany(self.sqlite_sql, prepared)
+            finally:
+                cursor.close()
+        else:
+            with self.connection.cursor() as wrapper:
+                raw = wrapper.cursor
+                with raw.copy(f"COPY {self.table} ({self.columns_sql}) FROM STDIN") as copy:
+                    for values in prepared:
+                        copy.write_row(values)
+        return ids
+
+    def _ids(self, number: int) -> list[int]:
+        self.connection.ensure_connection()
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "sqlite":
+                cursor.execute(f"SELECT max({self.pk_column}) FROM {self.table}")
+                (highest,) = cursor.fetchone()
+                # AUTOINCREMENT (Django's choice on SQLite) never gives an id twice, even
+                # after the row with the highest one was deleted: neither do we.
+                cursor.execute(
+                    "SELECT seq FROM sqlite_sequence WHERE name = %s", [self.model._meta.db_table]
+                )
+                sequence = cursor.fetchone()
+                start = max(highest or 0, sequence[0] if sequence else 0) + 1
+                return list(range(start, start + number))
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.model._meta.db_table, self.pk_column, number],
+            )
+            return [pk_value for (pk_value,) in cursor.fetchall()]
+
+
+_PLAIN = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.CharField,
+    models.TextField,
+    models.SlugField,
+    models.EmailField,
+    models.BooleanField,
+)
 
 
 def insert(model: type[models.Model], rows: Sequence[models.Model]) -> None:

@@ -1,6 +1,7 @@
 """The events an import writes, one function per kind of record.
 
-Each returns the unsaved ``core.models.Event`` that the service doing the same thing live
+Each returns, as a plain ``EventRow`` (the columns of ``core.models.Event``, written in bulk by
+``write``), the event that the service doing the same thing live
 records (same verb, target, community and payload; see ``rucher.content.services``,
 ``rucher.communities.services`` and ``rucher.accounts.services``), stamped with the original
 time. ``tests/exchange/test_events.py`` runs each service and compares, so that an analytics
@@ -10,9 +11,11 @@ consumer cannot tell imported history from live activity (decision 0009).
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from rucher.core.models import Event
+from rucher.exchange.bulk import Table
 
 USER = "accounts.user"
 ORG_UNIT = "accounts.orgunit"
@@ -21,6 +24,21 @@ POST = "content.post"
 COMMENT = "content.comment"
 REACTION = "content.reaction"
 MENTION = "content.mention"
+
+
+class EventRow(NamedTuple):
+    """One ``core.models.Event`` to write: its columns, in the order of ``COLUMNS``."""
+
+    occurred_at: datetime.datetime
+    actor_id: int | None
+    verb: str
+    target_type: str
+    target_id: int | None
+    community_id: int | None
+    payload: dict[str, Any]
+
+
+COLUMNS = EventRow._fields
 
 
 def event(
@@ -32,22 +50,19 @@ def event(
     target_id: int | None,
     community_id: int | None = None,
     **payload: Any,
-) -> Event:
-    return Event(
-        occurred_at=at,
-        actor_id=actor_id,
-        verb=verb,
-        target_type=target_type,
-        target_id=target_id,
-        community_id=community_id,
-        payload=payload,
-    )
+) -> EventRow:
+    return EventRow(at, actor_id, verb, target_type, target_id, community_id, payload)
+
+
+def write(rows: Sequence[EventRow], table: Table | None = None) -> list[int]:
+    """Insert the events (``recorded_at`` is now) and return their ids, in order."""
+    return (table or Table(Event, COLUMNS)).insert(rows)
 
 
 # ---------------------------------------------------------------- people and organisation
 
 
-def user_created(*, user_id: int, role: str, at: datetime.datetime) -> Event:
+def user_created(*, user_id: int, role: str, at: datetime.datetime) -> EventRow:
     return event(
         "user.created", at=at, actor_id=None, target_type=USER, target_id=user_id, role=role
     )
@@ -60,7 +75,7 @@ def profile_updated(
     at: datetime.datetime,
     org_unit_id: int | None = None,
     manager_id: int | None = None,
-) -> Event:
+) -> EventRow:
     payload: dict[str, Any] = {"fields": fields}
     if "org_unit" in fields:
         payload["org_unit_id"] = org_unit_id
@@ -71,11 +86,11 @@ def profile_updated(
     )
 
 
-def user_deactivated(*, user_id: int, at: datetime.datetime) -> Event:
+def user_deactivated(*, user_id: int, at: datetime.datetime) -> EventRow:
     return event("user.deactivated", at=at, actor_id=None, target_type=USER, target_id=user_id)
 
 
-def user_present(*, user_id: int, day: datetime.date, at: datetime.datetime) -> Event:
+def user_present(*, user_id: int, day: datetime.date, at: datetime.datetime) -> EventRow:
     return event(
         "user.present",
         at=at,
@@ -86,7 +101,7 @@ def user_present(*, user_id: int, day: datetime.date, at: datetime.datetime) -> 
     )
 
 
-def org_unit_created(*, unit_id: int, parent_id: int | None, at: datetime.datetime) -> Event:
+def org_unit_created(*, unit_id: int, parent_id: int | None, at: datetime.datetime) -> EventRow:
     return event(
         "org_unit.created",
         at=at,
@@ -102,7 +117,7 @@ def org_unit_created(*, unit_id: int, parent_id: int | None, at: datetime.dateti
 
 def community_created(
     *, community_id: int, actor_id: int | None, visibility: str, kind: str, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "community.created",
         at=at,
@@ -115,7 +130,7 @@ def community_created(
     )
 
 
-def community_archived(*, community_id: int, at: datetime.datetime) -> Event:
+def community_archived(*, community_id: int, at: datetime.datetime) -> EventRow:
     return event(
         "community.archived",
         at=at,
@@ -128,7 +143,7 @@ def community_archived(*, community_id: int, at: datetime.datetime) -> Event:
 
 def membership_joined(
     *, community_id: int, user_id: int, role: str, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "membership.joined",
         at=at,
@@ -146,7 +161,7 @@ def membership_joined(
 
 def post_created(
     *, post_id: int, author_id: int, community_id: int | None, type: str, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "post.created",
         at=at,
@@ -160,7 +175,7 @@ def post_created(
 
 def post_deleted(
     *, post_id: int, author_id: int, community_id: int | None, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "post.deleted",
         at=at,
@@ -182,7 +197,7 @@ def mention_created(
     post_id: int,
     comment_id: int | None,
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     # Imported mentions told nobody anything in Rucher: ``notified`` is False.
     return event(
         "mention.created",
@@ -206,7 +221,7 @@ def idea_status_changed(
     community_id: int | None,
     status: str,
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     return event(
         "idea.status_changed",
         at=at,
@@ -223,7 +238,7 @@ def idea_status_changed(
 
 def event_cancelled(
     *, post_id: int, author_id: int, community_id: int | None, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "event.cancelled",
         at=at,
@@ -246,7 +261,7 @@ def comment_created(
     parent_id: int | None,
     parent_author_id: int | None,
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     return event(
         "comment.created",
         at=at,
@@ -268,7 +283,7 @@ def comment_deleted(
     community_id: int | None,
     post_id: int,
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     return event(
         "comment.deleted",
         at=at,
@@ -289,7 +304,7 @@ def answer_accepted(
     post_id: int,
     answer_author_id: int,
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     return event(
         "question.answer_accepted",
         at=at,
@@ -312,7 +327,7 @@ def reaction_added(
     comment_id: int | None,
     item_author_id: int,
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     return event(
         "reaction.added",
         at=at,
@@ -335,7 +350,7 @@ def poll_voted(
     community_id: int | None,
     option_ids: list[int],
     at: datetime.datetime,
-) -> Event:
+) -> EventRow:
     return event(
         "poll.voted",
         at=at,
@@ -350,7 +365,7 @@ def poll_voted(
 
 def idea_voted(
     *, post_id: int, user_id: int, community_id: int | None, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "idea.voted",
         at=at,
@@ -364,7 +379,7 @@ def idea_voted(
 
 def event_rsvp(
     *, post_id: int, user_id: int, community_id: int | None, answer: str, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "event.rsvp",
         at=at,
@@ -380,7 +395,7 @@ def event_rsvp(
 
 def read_confirmed(
     *, post_id: int, user_id: int, community_id: int | None, at: datetime.datetime
-) -> Event:
+) -> EventRow:
     return event(
         "announcement.read_confirmed",
         at=at,

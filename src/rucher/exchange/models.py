@@ -40,6 +40,9 @@ class ImportRun(models.Model):
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_system = models.CharField(_("source system"), max_length=20, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    # Without it a file cannot make administrators or project-team members: the roles it gives
+    # people are limited to employee and guest (docs/exchange-format.md, "people").
+    trust_roles = models.BooleanField(_("roles from the file trusted"), default=False)
     status = models.CharField(
         _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.PENDING
     )

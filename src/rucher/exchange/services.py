@@ -39,8 +39,13 @@ def import_create(
     filename: str = "",
     dry_run: bool = False,
     source: str = "",
+    trust_roles: bool = False,
 ) -> ImportRun:
-    """Record an import of a file on the server (``path``) or an uploaded one."""
+    """Record an import of a file on the server (``path``) or an uploaded one.
+
+    ``trust_roles``: the roles of the file's people are given as they are, administrator and
+    project team included; otherwise only employee and guest (anything else is imported as
+    employee and reported)."""
     if actor is not None:
         _require_admin(actor)
     source = (source or "").strip()
@@ -63,12 +68,18 @@ def import_create(
         stored_name=stored,
         source=source,
         dry_run=dry_run,
+        trust_roles=trust_roles,
     )
     if not stored:
         run.state = {"path": str(path)}
         run.save(update_fields=["state"])
     if not dry_run:  # a dry run changes nothing, not even the log
-        events.record(actor=actor, verb="import.started", target=run, payload={"source": source})
+        events.record(
+            actor=actor,
+            verb="import.started",
+            target=run,
+            payload={"source": source, "trust_roles": trust_roles},
+        )
     return run
 
 

@@ -37,6 +37,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 filename=(upload.name or "") if upload is not None else "",
                 dry_run=request.POST.get("mode") != "import",
                 source=request.POST.get("source", ""),
+                trust_roles=request.POST.get("trust_roles") == "on",
             )
         except Invalid as invalid:
             error = invalid.message
@@ -44,7 +45,12 @@ def imports(request: HttpRequest) -> HttpResponse:
             tasks.run_import.enqueue(run.pk)
             return redirect("exchange:import_detail", run.pk)
     runs = ImportRun.objects.select_related("created_by")[:50]
-    return render(request, "exchange/imports.html", {"runs": runs, "error": error})
+    # What was typed comes back with the error (the file itself cannot).
+    typed = {
+        "source": request.POST.get("source", ""),
+        "trust_roles": request.POST.get("trust_roles") == "on",
+    }
+    return render(request, "exchange/imports.html", {"runs": runs, "error": error, "typed": typed})
 
 
 def _import_run(request: HttpRequest, run_id: int) -> ImportRun:

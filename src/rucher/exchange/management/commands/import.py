@@ -1,4 +1,4 @@
-"""``rucher import PATH [--dry-run] [--source NAME] [--resume ID]``: bring history in."""
+"""``rucher import PATH [--dry-run] [--source NAME] [--trust-roles] [--resume ID]``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--source", default="", help="source name (default: the manifest's)")
         parser.add_argument(
+            "--trust-roles",
+            action="store_true",
+            help="give people the roles of the file, administrator and project team included "
+            "(by default only employee and guest are taken; others become employee)",
+        )
+        parser.add_argument(
             "--resume", type=int, help="continue the interrupted import with this id"
         )
 
@@ -38,6 +44,7 @@ class Command(BaseCommand):
                 path=options["path"],
                 dry_run=options["dry_run"],
                 source=options["source"],
+                trust_roles=options["trust_roles"],
             )
         self.stdout.write(f"Import {run.pk}{' (dry run)' if run.dry_run else ''}: {run.path}")
         progress = Progress(run.total, "records", stream=self.stderr)
