@@ -6,7 +6,7 @@ administrators, the ESN project team (for the communities they can see) and the 
 members of an open community; anyone else who sees the community gets 403, who does not
 gets the 404 of a missing one. Downloads follow their page exactly. The network dashboard is
 for the project team and administrators; "my activity" and the charter for everyone logged
-in; the privacy settings for administrators.
+in; the privacy settings and the lifecycle thresholds for administrators.
 """
 
 from __future__ import annotations
@@ -62,6 +62,19 @@ ROWS: list[Row] = [
         url("analytics:privacy"),
         only({"admin"}, 302, others=403, base=page),
         {"min_group_size": 6},
+    ),
+    Row(
+        "analytics:thresholds",
+        "GET",
+        url("analytics:thresholds"),
+        only({"admin"}, 200, others=403, base=page),
+    ),
+    Row(
+        "analytics:thresholds",
+        "POST",
+        url("analytics:thresholds"),
+        only({"admin"}, 302, others=403, base=page),
+        {"action": "reset"},
     ),
     Row(
         "analytics:community_download",

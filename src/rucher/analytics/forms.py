@@ -1,8 +1,10 @@
-"""Forms of the analytics pages: the period chooser and the privacy settings."""
+"""Forms of the analytics pages: the period chooser, the privacy settings and the lifecycle
+thresholds."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -99,3 +101,63 @@ class PrivacySettingsForm(forms.Form):
     def __init__(self, *args: object, current: int, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.current = current
+
+
+class LifecycleThresholdsForm(forms.Form):
+    """One field per lifecycle threshold (``thresholds.THRESHOLDS``), with its default in the
+    help text. Types and bounds are checked here for the messages next to each field; the
+    service checks them again, with the rules that tie two thresholds together."""
+
+    def __init__(self, *args: object, current: dict[str, object], **kwargs: object):
+        from rucher.analytics import thresholds as spec
+
+        kwargs.setdefault("initial", {key: current[key] for key in spec.BY_KEY})
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for threshold in spec.THRESHOLDS:
+            self.fields[threshold.key] = _threshold_field(threshold)
+
+    def groups(self) -> list[tuple[object, list[forms.BoundField]]]:
+        from rucher.analytics import thresholds as spec
+
+        titles = {
+            "rules": _("How stages move"),
+            "stages": _("Stages"),
+            "team": _("Team overlay of small project communities"),
+        }
+        return [
+            (title, [self[t.key] for t in spec.THRESHOLDS if t.group == group])
+            for group, title in titles.items()
+        ]
+
+
+def _threshold_field(threshold: object) -> forms.Field:
+    from rucher.analytics import thresholds as spec
+
+    assert isinstance(threshold, spec.Threshold)
+    default = spec.show(threshold, threshold.default)
+    if threshold.kind == spec.KIND:
+        kinds = dict(spec.community_kinds())
+        default = kinds.get(str(threshold.default), str(threshold.default))
+    origin = _("sourced: Millington") if threshold.sourced else _("a proposal, no published source")
+    help_text = _("Default: %(default)s (%(origin)s).") % {"default": default, "origin": origin}
+    if threshold.kind == spec.KIND:
+        return forms.ChoiceField(
+            label=threshold.label, choices=spec.community_kinds(), help_text=help_text
+        )
+    if threshold.kind == spec.WHOLE:
+        return forms.IntegerField(
+            label=threshold.label,
+            min_value=int(threshold.low),
+            max_value=int(threshold.high),
+            help_text=help_text,
+        )
+    return forms.DecimalField(
+        label=threshold.label,
+        min_value=Decimal(str(threshold.low)),
+        max_value=Decimal(str(threshold.high)),
+        max_digits=4,
+        decimal_places=3,
+        localize=True,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )

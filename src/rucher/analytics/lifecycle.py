@@ -45,7 +45,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rucher.analytics.kpis import (
     CONTRIBUTING,
@@ -74,13 +74,15 @@ MITOSIS = "mitosis_candidate"
 
 RANK = {DORMANT: 0, INCEPTION: 1, DECLINE: 2, ESTABLISHMENT: 3, MATURITY: 4, MITOSIS: 5}
 
+# With a context: "Decline" is also the button that refuses an invitation ("Refuser").
+STAGE = "community lifecycle stage"
 STAGE_LABELS = {
-    DORMANT: gettext_lazy("Dormant"),
-    INCEPTION: gettext_lazy("Inception"),
-    DECLINE: gettext_lazy("Decline"),
-    ESTABLISHMENT: gettext_lazy("Establishment"),
-    MATURITY: gettext_lazy("Maturity"),
-    MITOSIS: gettext_lazy("Mitosis candidate"),
+    DORMANT: pgettext_lazy(STAGE, "Dormant"),
+    INCEPTION: pgettext_lazy(STAGE, "Inception"),
+    DECLINE: pgettext_lazy(STAGE, "Decline"),
+    ESTABLISHMENT: pgettext_lazy(STAGE, "Establishment"),
+    MATURITY: pgettext_lazy(STAGE, "Maturity"),
+    MITOSIS: pgettext_lazy(STAGE, "Mitosis candidate"),
 }
 
 FORMING = "forming"
@@ -734,7 +736,9 @@ def explain(explanation: dict[str, Any], stage: str) -> str:
             "organic": organic,
             "response": response,
         }
-        text = f"{base}, {reason}: {label}" if reason else f"{base}: {label}"
+        figures_text = f"{base}, {reason}" if reason else base
+        # French puts a space before the colon: the punctuation is the translator's.
+        text = _("%(figures)s: %(stage)s") % {"figures": figures_text, "stage": label}
     else:
         text = label
     if figures.get("stalled") and candidate_stage == INCEPTION:

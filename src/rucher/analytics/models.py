@@ -224,7 +224,8 @@ class Thread(models.Model):
     """A post and how it was answered.
 
     ``first_response_*``: the earliest comment (by ``occurred_at``, then id) by someone other
-    than the post's author that is not deleted; deleting it promotes the next one. ``accepted_*``:
+    than the post's author that is neither deleted nor hidden; deleting or hiding it promotes
+    the next one, restoring it takes its place back. ``accepted_*``:
     the accepted answer of a question, cleared when that comment is deleted (as the content
     does). ``deleted``/``hidden`` follow ``post.deleted`` and ``post.hidden``/``restored``.
     """
@@ -255,13 +256,15 @@ class Thread(models.Model):
 
 class ThreadResponse(models.Model):
     """Each comment by someone other than the post's author: what the first response is
-    chosen from, again, when one is deleted."""
+    chosen from, again, when one is deleted or hidden by a moderator (``comment.hidden``;
+    ``comment.restored`` makes it a candidate again)."""
 
     comment_id = models.BigIntegerField(_("comment"), unique=True)
     post_id = models.BigIntegerField(_("post"))
     author_id = models.BigIntegerField(_("author"))
     at = models.DateTimeField(_("at"))
     deleted = models.BooleanField(_("deleted"), default=False)
+    hidden = models.BooleanField(_("hidden"), default=False)
 
     class Meta:
         verbose_name = _("thread response")
@@ -275,7 +278,9 @@ class ThreadResponse(models.Model):
 class CommunityDay(models.Model):
     """A community's day, for charts. ``contributors``: distinct people with a contribution
     that day (PersonDay rows with contributions > 0); arrivals = ``membership.joined``,
-    departures = ``membership.left`` + ``membership.removed``."""
+    departures = ``membership.left``, ``membership.removed`` and ``membership.expired`` (a
+    guest's access ended) that closed a membership span: removing a guest whose access had
+    already expired is not a second departure."""
 
     day = models.DateField(_("day"))
     community_id = models.BigIntegerField(_("community"))

@@ -15,6 +15,7 @@ urlpatterns = [
         "network/download/<slug:item>.<slug:fmt>", views.network_download, name="network_download"
     ),
     path("privacy/", views.privacy_settings, name="privacy"),
+    path("thresholds/", views.lifecycle_thresholds, name="thresholds"),
     path("communities/<str:slug>/", views.community_insights, name="community"),
     path(
         "communities/<str:slug>/download/<slug:item>.<slug:fmt>",

@@ -1,5 +1,5 @@
 """The analytics pages: community insights, the network dashboard, my activity, the
-measurement charter and the privacy settings, with their downloads.
+measurement charter, the privacy settings and the lifecycle thresholds, with their downloads.
 
 Each page and each of its downloads goes through the same access check (``selectors``) and
 builds the same ``Report``: a file holds exactly what the page shows, to exactly the people
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rucher.accounts.models import User
 from rucher.analytics import charts, exports, selectors
 from rucher.analytics.exports import Table
-from rucher.analytics.forms import PeriodForm, PrivacySettingsForm
+from rucher.analytics.forms import LifecycleThresholdsForm, PeriodForm, PrivacySettingsForm
 from rucher.analytics.models import AnalyticsConfig
 from rucher.analytics.selectors import Report
 from rucher.communities.models import Community
@@ -288,3 +288,42 @@ def _save_threshold(viewer: User, value: int) -> None:
     from rucher.analytics.privacy import analytics_config_update
 
     analytics_config_update(actor=viewer, min_group_size=value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lifecycle_thresholds(request: HttpRequest) -> HttpResponse:
+    """The lifecycle thresholds: edit, or reset every one to its default (administrators)."""
+    from rucher.analytics.lifecycle import thresholds
+    from rucher.analytics.thresholds import lifecycle_thresholds_update
+
+    viewer = request_user(request)
+    if not viewer.is_admin:
+        raise PermissionDenied(_("Only administrators change the lifecycle thresholds."))
+    current = thresholds()
+    if request.method == "GET":
+        form = LifecycleThresholdsForm(current=current)
+        return render(request, "analytics/thresholds.html", {"form": form})
+    reset = request.POST.get("action") == "reset"
+    form = LifecycleThresholdsForm(None if reset else request.POST, current=current)
+    if reset or form.is_valid():
+        try:
+            _config, changes = lifecycle_thresholds_update(
+                actor=viewer, values=None if reset else form.cleaned_data, reset=reset
+            )
+        except RucherError as error:
+            add_service_error(form, error)
+        else:
+            if not changes:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The lifecycle thresholds have been saved. Every community's stages "
+                        "are being recomputed with them: the pages show the new stages within "
+                        "a few minutes."
+                    ),
+                )
+            return redirect("analytics:thresholds")
+    return render(request, "analytics/thresholds.html", {"form": form}, status=400)

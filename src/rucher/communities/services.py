@@ -510,6 +510,47 @@ def guest_access_extend(
     return membership
 
 
+@transaction.atomic
+def guest_access_record_expiries(now: datetime.datetime | None = None) -> int:
+    """Record ``membership.expired`` for each guest membership whose ``expires_at`` has passed,
+    once (a periodic job): an expiry happens with no request, so nothing else records it, and
+    the log's readers (analytics spans, departures) would see the guest as a member forever.
+
+    The event's ``occurred_at`` is the expiry itself, and it is the key of "once": an expired
+    membership already having an event at its ``expires_at`` is skipped, while one extended or
+    renewed and then expired again gets a new one. Returns how many were recorded."""
+    from django.db.models import Exists, OuterRef
+
+    from rucher.core.models import Event
+
+    now = now or clock.now()
+    recorded = Event.objects.filter(
+        verb="membership.expired",
+        target_type=User._meta.label_lower,
+        target_id=OuterRef("user_id"),
+        community_id=OuterRef("community_id"),
+        occurred_at=OuterRef("expires_at"),
+    )
+    due = (
+        Membership.objects.filter(expires_at__lte=now)
+        .exclude(Exists(recorded))
+        .select_related("community", "user")
+        .order_by("expires_at", "pk")
+    )
+    count = 0
+    for membership in due:
+        _record(
+            None,
+            "membership.expired",
+            membership.community,
+            target=membership.user,
+            occurred_at=membership.expires_at,
+            role=membership.role,
+        )
+        count += 1
+    return count
+
+
 # ---------------------------------------------------------------- join requests
 
 

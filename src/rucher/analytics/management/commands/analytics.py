@@ -26,8 +26,8 @@ class Command(BaseCommand):
         rebuild.add_argument(
             "--batch-size",
             type=int,
-            default=rollups.BATCH_SIZE,
-            help=f"Events per transaction (default {rollups.BATCH_SIZE}).",
+            default=rollups.REBUILD_BATCH_SIZE,
+            help=f"Events per transaction (default {rollups.REBUILD_BATCH_SIZE}).",
         )
         actions.add_parser(
             "status", help="Position in the event log, events still to handle, rows per table."
