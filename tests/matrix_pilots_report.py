@@ -11,7 +11,7 @@ planned pilot, seen by the project team only, has no data: its report still answ
 
 from __future__ import annotations
 
-from tests.test_permission_matrix import Row, only, page, url
+from tests.test_permission_matrix import Row, api, only, page, url
 
 RESULTS = {"admin", "project_lead", "member", "animator", "owner"}
 TEAM = {"admin", "project_lead"}
@@ -64,4 +64,18 @@ ROWS: list[Row] = [
         page(404),
         label="unknown format",
     ),
+    Row(
+        "api:pilot_report",
+        "GET",
+        url("api:pilot_report", "pilot"),
+        only(RESULTS, 200, others=404, base=api),
+    ),
+    Row(
+        "api:pilot_report",
+        "GET",
+        url("api:pilot_report", "pilot_planned"),
+        only(TEAM, 200, others=404, base=api),
+        label="planned",
+    ),
+    Row("api:pilot_report", "GET", url("api:pilot_report", 999999), api(404), label="missing"),
 ]

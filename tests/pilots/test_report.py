@@ -314,3 +314,22 @@ def test_survey_results_show_groups_at_the_minimum_size_only(personas, communiti
     assert "secret" not in answers
     assert any(chart.key.startswith("survey_") for chart in report.charts)
     assert section.results in report.tables() and section.questions in report.tables()
+
+
+def test_report_in_the_api_has_the_verdicts_and_every_annex_table(rich, project_lead, client):
+    client.force_login(project_lead)
+    pilot = rich["pilot"]
+    answer = client.get(f"/api/v1/pilots/{pilot.pk}/report", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["has_data"] and body["verdicts"]
+    report = _report(pilot, project_lead)
+    assert [t["key"] for t in body["tables"]] == [t.key for t in report.tables()]
+    communities = next(t for t in body["tables"] if t["key"] == report.scope.communities.key)
+    assert [row[0] for row in communities["rows"]] == ["Community A", "Community B"]
+
+
+def test_report_in_the_api_of_an_empty_pilot_says_why(empty, project_lead, client):
+    client.force_login(project_lead)
+    body = client.get(f"/api/v1/pilots/{empty.pk}/report").json()
+    assert body["has_data"] is False and body["no_data_reason"]
