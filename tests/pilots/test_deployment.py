@@ -11,9 +11,8 @@ import pytest
 
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.models import Event
-from rucher.pilots import deployment
+from rucher.pilots import checks, deployment
 from rucher.pilots.models import Decision, DeploymentWave, Objective, ObjectiveMeasure, Pilot
-from rucher.pilots.support import _today
 from tests.pilots.test_support import make_pilot
 
 DAY = datetime.timedelta(days=1)
@@ -21,7 +20,7 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def closed(project_lead, communities):
-    today = _today()
+    today = checks.today()
     return make_pilot(
         project_lead,
         [communities["open"]],
@@ -37,7 +36,7 @@ def decide(actor, pilot, **kw):
         "outcome": "go",
         "rationale": "Contribution rose beyond the comparison group.",
         "decided_by": "Steering committee",
-        "decided_on": _today(),
+        "decided_on": checks.today(),
     }
     values.update(kw)
     return deployment.decision_record(actor=actor, pilot_id=pilot.pk, **values)
@@ -79,8 +78,8 @@ def test_published_decision_is_frozen(project_lead, closed):
         ({"decided_by": ""}, "decided_by"),
         ({"decided_on": None}, "decided_on"),
         ({"decided_on": "2026-01-01"}, "decided_on"),
-        ({"decided_on": _today() + DAY}, "decided_on"),
-        ({"decided_on": _today() - 400 * DAY}, "decided_on"),
+        ({"decided_on": checks.today() + DAY}, "decided_on"),
+        ({"decided_on": checks.today() - 400 * DAY}, "decided_on"),
     ],
 )
 def test_bad_decisions_are_refused(project_lead, closed, values, field):
@@ -101,7 +100,7 @@ def test_only_managers_decide(closed, personas):
 def wave(actor, pilot, **kw):
     values = {
         "name": "Wave 1",
-        "start_date": _today(),
+        "start_date": checks.today(),
         "support_hours": "1,5",
         "org_unit_ids": [],
         "community_ids": [],
@@ -116,7 +115,10 @@ def test_wave_create_update_delete(project_lead, closed, org, communities):
     assert (first.position, second.position) == (0, 1)
     assert first.support_hours == Decimal("1.50")
     updated = deployment.wave_update(
-        actor=project_lead, wave_id=first.pk, end_date=_today() + 30 * DAY, notes="Sales first"
+        actor=project_lead,
+        wave_id=first.pk,
+        end_date=checks.today() + 30 * DAY,
+        notes="Sales first",
     )
     assert updated.notes == "Sales first"
     assert list(updated.org_units.all()) == [org["team_a"]]
@@ -129,7 +131,7 @@ def test_wave_create_update_delete(project_lead, closed, org, communities):
     [
         ({"name": ""}, "name"),
         ({"start_date": None}, "start_date"),
-        ({"end_date": _today() - DAY}, "end_date"),
+        ({"end_date": checks.today() - DAY}, "end_date"),
         ({"support_hours": "-1"}, "support_hours"),
         ({"support_hours": "a lot"}, "support_hours"),
         ({"org_unit_ids": [987654]}, "org_unit_ids"),
@@ -186,7 +188,7 @@ def test_measurement_reads_kpis_before_and_since_beside_the_projection(
         target_value=0.4,
         target_date=closed.end_date,
     )
-    today = _today()
+    today = checks.today()
     first = wave(
         project_lead,
         closed,
@@ -232,7 +234,7 @@ def test_measurement_reads_kpis_before_and_since_beside_the_projection(
 
 def test_measurement_of_a_wave_not_started(project_lead, closed, org):
     later = wave(
-        project_lead, closed, start_date=_today() + 5 * DAY, org_unit_ids=[org["team_a"].pk]
+        project_lead, closed, start_date=checks.today() + 5 * DAY, org_unit_ids=[org["team_a"].pk]
     )
     measured = deployment.wave_measurement(later, project_lead)
     assert not measured.started
@@ -242,7 +244,7 @@ def test_measurement_of_a_wave_not_started(project_lead, closed, org):
 
 def test_a_failing_evaluation_leaves_the_figures(project_lead, closed, org, monkeypatch):
     first = wave(
-        project_lead, closed, start_date=_today() - 5 * DAY, org_unit_ids=[org["team_a"].pk]
+        project_lead, closed, start_date=checks.today() - 5 * DAY, org_unit_ids=[org["team_a"].pk]
     )
 
     def broken(pilot, **kw):

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from rucher.pilots import biases, verdicts
+from rucher.pilots import biases, evaluation_data, verdicts
 from rucher.pilots.evaluation import MeasureResult
 from rucher.pilots.evaluation_data import timeline
 from rucher.pilots.models import Pilot
@@ -20,6 +20,13 @@ DAY = datetime.timedelta(days=1)
 
 def pilot(start: D, end: D) -> Pilot:
     return Pilot(start_date=start, end_date=end, deployment_support_hours=2)
+
+
+@pytest.fixture(autouse=True)
+def _no_history_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``timeline`` clips the pre-period to the first day of analytics history, a database
+    read: these rules are about the days alone, so the history has no start here."""
+    monkeypatch.setattr(evaluation_data, "history_start", lambda: None)
 
 
 # ---------------------------------------------------------------- days

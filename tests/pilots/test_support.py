@@ -10,7 +10,7 @@ import pytest
 from rucher.core import clock
 from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rucher.core.models import Event
-from rucher.pilots import support
+from rucher.pilots import checks, support
 from rucher.pilots.models import Pilot, PilotCommunity, SupportEntry
 
 
@@ -34,7 +34,7 @@ def make_pilot(
 
 @pytest.fixture
 def today():
-    return support._today()
+    return checks.today()
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def pilot(project_lead, communities, today):
 
 
 def log(actor, pilot, **kw):
-    values = {"kind": "training", "day": support._today(), "hours": "3", "people_reached": 12}
+    values = {"kind": "training", "day": checks.today(), "hours": "3", "people_reached": 12}
     values.update(kw)
     return support.support_log(actor=actor, pilot_id=pilot.pk, **values)
 

@@ -10,8 +10,6 @@ The library is for every internal person (403 for partner guests).
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -21,6 +19,7 @@ from rucher.api_schemas import ObjectId, errors
 from rucher.communities.models import Community
 from rucher.core.errors import Forbidden, NotFound
 from rucher.pilots import deployment, lessons, policy
+from rucher.pilots.api_common import sent_fields, viewer_of
 from rucher.pilots.models import DeploymentWave, Lesson
 from rucher.pilots.schemas_deployment import (
     DecisionIn,
@@ -44,15 +43,6 @@ from rucher.pilots.schemas_deployment import (
 router = Router(tags=["pilots"])
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _given(payload: object) -> dict[str, object]:
-    """The fields the client sent (a PATCH leaves the others as they are)."""
-    return {name: getattr(payload, name) for name in payload.model_fields_set}  # type: ignore[attr-defined]
-
-
 # ---------------------------------------------------------------- library
 
 
@@ -66,7 +56,7 @@ def _given(payload: object) -> dict[str, object]:
 def pilot_library(request: HttpRequest, kind: str = "") -> list[LibraryItemOut]:
     """Successes of pilots put in the library, newest first; ``kind`` (a community kind
     code) keeps the practices that suit it, those for every kind included."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not lessons.may_read_library(viewer):
         raise Forbidden(_("The best-practice library is for the organisation's people."))
     return [
@@ -109,7 +99,7 @@ def lesson_out(lesson: Lesson) -> LessonOut:
     summary="A pilot's lessons learned",
 )
 def pilot_lessons_list(request: HttpRequest, pilot_id: ObjectId) -> list[LessonOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = policy.access_pilot(user=viewer, pilot_id=pilot_id)
     return [lesson_out(lesson) for lesson in lessons.lessons_visible(pilot, viewer)]
 
@@ -124,7 +114,7 @@ def pilot_lesson_create(
 ) -> Status[LessonOut]:
     """A success (optionally in the library, for some community kinds) or a failure (with
     its adjustment to the deployment plan, optionally for one wave)."""
-    lesson = lessons.lesson_create(actor=_viewer(request), pilot_id=pilot_id, **payload.dict())
+    lesson = lessons.lesson_create(actor=viewer_of(request), pilot_id=pilot_id, **payload.dict())
     return Status(201, lesson_out(lesson))
 
 
@@ -136,7 +126,9 @@ def pilot_lesson_create(
 def pilot_lesson_update(
     request: HttpRequest, lesson_id: ObjectId, payload: LessonPatch
 ) -> LessonOut:
-    lesson = lessons.lesson_update(actor=_viewer(request), lesson_id=lesson_id, **_given(payload))  # type: ignore[arg-type]
+    lesson = lessons.lesson_update(
+        actor=viewer_of(request), lesson_id=lesson_id, **sent_fields(payload)
+    )
     return lesson_out(lesson)
 
 
@@ -146,7 +138,7 @@ def pilot_lesson_update(
     summary="Delete a lesson",
 )
 def pilot_lesson_delete(request: HttpRequest, lesson_id: ObjectId) -> DeletedOut:
-    lessons.lesson_delete(actor=_viewer(request), lesson_id=lesson_id)
+    lessons.lesson_delete(actor=viewer_of(request), lesson_id=lesson_id)
     return DeletedOut(id=lesson_id)
 
 
@@ -180,7 +172,7 @@ def _decision_state(pilot_id: int, viewer: User) -> DecisionStateOut:
     summary="A pilot's decision",
 )
 def pilot_decision_get(request: HttpRequest, pilot_id: ObjectId) -> DecisionStateOut:
-    return _decision_state(pilot_id, _viewer(request))
+    return _decision_state(pilot_id, viewer_of(request))
 
 
 @router.put(
@@ -193,7 +185,7 @@ def pilot_decision_record(
 ) -> DecisionStateOut:
     """Go, adjust or stop, with the rationale and who decided. Only for a closed pilot,
     which becomes "decided"; correctable until the results are published (409)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     deployment.decision_record(actor=viewer, pilot_id=pilot_id, **payload.dict())
     return _decision_state(pilot_id, viewer)
 
@@ -233,7 +225,7 @@ def _visible_wave(viewer: User, wave_id: int) -> DeploymentWave:
     summary="A pilot's deployment waves",
 )
 def pilot_waves_list(request: HttpRequest, pilot_id: ObjectId) -> list[WaveOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = policy.access_pilot(user=viewer, pilot_id=pilot_id)
     return [wave_out(wave, viewer) for wave in deployment.waves_of(pilot)]
 
@@ -245,7 +237,7 @@ def pilot_waves_list(request: HttpRequest, pilot_id: ObjectId) -> list[WaveOut]:
 )
 def pilot_wave_create(request: HttpRequest, pilot_id: ObjectId, payload: WaveIn) -> Status[WaveOut]:
     """Which org units and communities, when, with what support (409 after a "stop")."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     wave = deployment.wave_create(actor=viewer, pilot_id=pilot_id, **payload.dict())
     return Status(201, wave_out(wave, viewer))
 
@@ -256,8 +248,8 @@ def pilot_wave_create(request: HttpRequest, pilot_id: ObjectId, payload: WaveIn)
     summary="Change a deployment wave",
 )
 def pilot_wave_update(request: HttpRequest, wave_id: ObjectId, payload: WavePatch) -> WaveOut:
-    viewer = _viewer(request)
-    wave = deployment.wave_update(actor=viewer, wave_id=wave_id, **_given(payload))  # type: ignore[arg-type]
+    viewer = viewer_of(request)
+    wave = deployment.wave_update(actor=viewer, wave_id=wave_id, **sent_fields(payload))
     return wave_out(wave, viewer)
 
 
@@ -267,7 +259,7 @@ def pilot_wave_update(request: HttpRequest, wave_id: ObjectId, payload: WavePatc
     summary="Delete a deployment wave",
 )
 def pilot_wave_delete(request: HttpRequest, wave_id: ObjectId) -> DeletedOut:
-    deployment.wave_delete(actor=_viewer(request), wave_id=wave_id)
+    deployment.wave_delete(actor=viewer_of(request), wave_id=wave_id)
     return DeletedOut(id=wave_id)
 
 
@@ -279,7 +271,7 @@ def pilot_wave_delete(request: HttpRequest, wave_id: ObjectId) -> DeletedOut:
 def pilot_wave_measurement(request: HttpRequest, wave_id: ObjectId) -> WaveMeasurementOut:
     """The pilot's objective KPIs over each part of the wave's scope, as long before its
     start as since, beside the pilot's projected effect at the deployment support level."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     wave = _visible_wave(viewer, wave_id)
     policy.require_results(viewer, wave.pilot)
     result = deployment.wave_measurement(wave, viewer)

@@ -7,14 +7,14 @@ same computation (cached per pilot and day), the same access: a pilot one may no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Router
 
-from rucher.accounts.models import User
 from rucher.api_schemas import ObjectId, errors
 from rucher.pilots import evaluation, policy
+from rucher.pilots.api_common import viewer_of
 from rucher.pilots.schemas_evaluation import (
     EvalBiasOut,
     EvalIntervalOut,
@@ -35,10 +35,6 @@ if TYPE_CHECKING:
     from rucher.pilots.stats import Interval
 
 router = Router(tags=["pilots"])
-
-
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 def _interval(value: Interval | None) -> EvalIntervalOut | None:
@@ -165,7 +161,7 @@ def pilot_evaluation(request: HttpRequest, pilot_id: ObjectId) -> EvaluationOut:
     projection at the deployment support level and a verdict in words; the five biases; the
     support-normalised view. For the pilot's managers, and for its beta users and
     pilot-community animators once the results are published."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = policy.access_pilot(user=viewer, pilot_id=pilot_id)
     policy.require_results(viewer, pilot)
     return evaluation_out(evaluation.evaluate(pilot, viewer=viewer))

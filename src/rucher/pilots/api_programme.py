@@ -9,8 +9,6 @@ names are for the managers; comparison groups and baseline gaps for those who se
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from rucher.accounts.schemas import PersonRef
 from rucher.api_schemas import ObjectId, errors
 from rucher.core.errors import Forbidden, NotFound
 from rucher.pilots import matching, policy, selectors, services
+from rucher.pilots.api_common import viewer_of
 from rucher.pilots.models import ComparisonGroup, Objective, ObjectiveMeasure, Pilot, PilotCommunity
 from rucher.pilots.schemas_programme import (
     BetaUserOut,
@@ -48,10 +47,6 @@ from rucher.pilots.schemas_programme import (
 )
 
 router = Router(tags=["pilots"])
-
-
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 def _pilot(viewer: User, pilot_id: int) -> Pilot:
@@ -107,7 +102,7 @@ def _require_manage(viewer: User, pilot: Pilot) -> None:
 def pilots_list(request: HttpRequest) -> list[PilotOut]:
     """The pilots you take part in (sponsor, team, animator of a pilot community, beta user
     once results are published); the project team sees them all."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilots = policy.pilots_visible_to(viewer).prefetch_related("sponsors", "team")
     return [_out(viewer, pilot) for pilot in pilots]
 
@@ -120,7 +115,7 @@ def pilots_list(request: HttpRequest) -> list[PilotOut]:
 def pilots_create(request: HttpRequest, payload: PilotIn) -> Status[PilotDetailOut]:
     """The ESN project team plans a pilot (status `planned`). A duration outside 3–6 months
     is accepted with `duration_guidance` set."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = services.pilot_create(
         actor=viewer,
         name=payload.name,
@@ -138,7 +133,7 @@ def pilots_create(request: HttpRequest, payload: PilotIn) -> Status[PilotDetailO
     "/pilots/{pilot_id}", response={200: PilotDetailOut, **errors(404, 422)}, summary="A pilot"
 )
 def pilots_get(request: HttpRequest, pilot_id: ObjectId) -> PilotDetailOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     return _detail(viewer, _pilot(viewer, pilot_id))
 
 
@@ -150,7 +145,7 @@ def pilots_get(request: HttpRequest, pilot_id: ObjectId) -> PilotDetailOut:
 def pilots_update(request: HttpRequest, pilot_id: ObjectId, payload: PilotPatch) -> PilotDetailOut:
     """Fields left out keep their value; the address (slug) never changes. Moving the start
     moves the default baselines with it. A decided pilot is frozen (409)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = services.pilot_update(
         actor=viewer, pilot_id=pilot_id, **payload.model_dump(exclude_unset=True)
     )
@@ -166,7 +161,7 @@ def pilots_set_status(
     request: HttpRequest, pilot_id: ObjectId, payload: StatusIn
 ) -> PilotDetailOut:
     """planned → running (needs a pilot community), running → closed, closed → running."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = services.pilot_set_status(actor=viewer, pilot_id=pilot_id, status=payload.status)
     return _detail(viewer, pilot)
 
@@ -178,7 +173,7 @@ def pilots_set_status(
 )
 def pilots_publish(request: HttpRequest, pilot_id: ObjectId, payload: PublishIn) -> PilotDetailOut:
     """Published results are seen by the beta users and the animators of pilot communities."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = services.pilot_publish_results(
         actor=viewer, pilot_id=pilot_id, published=payload.published
     )
@@ -207,7 +202,7 @@ def _community_out(entry: PilotCommunity) -> PilotCommunityOut:
 )
 def pilot_communities_list(request: HttpRequest, pilot_id: ObjectId) -> list[PilotCommunityOut]:
     """Animators get the pilot communities they animate only."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = _pilot(viewer, pilot_id)
     return [_community_out(entry) for entry in selectors.pilot_communities(pilot, viewer)]
 
@@ -223,7 +218,7 @@ def pilot_communities_add(
     """A community you can see, not a comparison group of the same pilot (400), with why it
     was chosen (`reason_detail` required for `other`)."""
     entry = services.pilot_community_add(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         pilot_id=pilot_id,
         community_id=payload.community_id,
         reason=payload.reason,
@@ -242,7 +237,7 @@ def pilot_communities_remove(
 ) -> Status[None]:
     """A pilot that has started keeps at least one community (409)."""
     services.pilot_community_remove(
-        actor=_viewer(request), pilot_id=pilot_id, community_id=community_id
+        actor=viewer_of(request), pilot_id=pilot_id, community_id=community_id
     )
     return Status(204, None)
 
@@ -257,7 +252,7 @@ def pilot_communities_remove(
 )
 def beta_users_list(request: HttpRequest, pilot_id: ObjectId) -> list[BetaUserOut]:
     """For the pilot's managers (others see the count in the pilot)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = _pilot(viewer, pilot_id)
     _require_manage(viewer, pilot)
     return [
@@ -283,7 +278,7 @@ def beta_users_add(
 ) -> BetaUsersAddedOut:
     """Active employees by id, and/or the members of the pilot communities in one go. People
     already beta users are skipped; people of a comparison org unit are refused (400)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not payload.user_ids and not payload.members_of_pilot_communities:
         from rucher.core.errors import Invalid
 
@@ -308,7 +303,7 @@ def beta_users_add(
     summary="Remove a beta user",
 )
 def beta_users_remove(request: HttpRequest, pilot_id: ObjectId, user_id: ObjectId) -> Status[None]:
-    services.beta_user_remove(actor=_viewer(request), pilot_id=pilot_id, user_id=user_id)
+    services.beta_user_remove(actor=viewer_of(request), pilot_id=pilot_id, user_id=user_id)
     return Status(204, None)
 
 
@@ -350,7 +345,7 @@ def _require_results(viewer: User, pilot: Pilot) -> None:
     summary="Comparison groups",
 )
 def comparisons_list(request: HttpRequest, pilot_id: ObjectId) -> list[ComparisonOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = _pilot(viewer, pilot_id)
     _require_results(viewer, pilot)
     return [_comparison_out(group) for group in selectors.comparison_groups(pilot)]
@@ -367,7 +362,7 @@ def comparisons_add(
     """Exactly one of `community_id` (not a pilot community: 400) and `org_unit_id` (no beta
     user in it or below it: 400)."""
     group = services.comparison_add(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         pilot_id=pilot_id,
         community_id=payload.community_id,
         org_unit_id=payload.org_unit_id,
@@ -385,7 +380,7 @@ def comparisons_remove(
     request: HttpRequest, pilot_id: ObjectId, comparison_id: ObjectId
 ) -> Status[None]:
     services.comparison_remove(
-        actor=_viewer(request), pilot_id=pilot_id, comparison_id=comparison_id
+        actor=viewer_of(request), pilot_id=pilot_id, comparison_id=comparison_id
     )
     return Status(204, None)
 
@@ -399,7 +394,7 @@ def comparisons_suggest(request: HttpRequest, pilot_id: ObjectId) -> list[Sugges
     """Communities outside the pilot closest to a pilot community on the members' org units
     and sites, size and contributor rate over the 8 weeks before the start (smaller
     `distance` first). For the pilot's managers."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = _pilot(viewer, pilot_id)
     _require_manage(viewer, pilot)
     return [
@@ -427,7 +422,7 @@ def comparisons_suggest(request: HttpRequest, pilot_id: ObjectId) -> list[Sugges
 def comparisons_gaps(request: HttpRequest, pilot_id: ObjectId) -> GapsOut:
     """Pilot arm vs comparison arm over the 8 weeks before the start; shares as fractions,
     null when no data or fewer people than the minimum group size."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = _pilot(viewer, pilot_id)
     _require_results(viewer, pilot)
     table = matching.baseline_gaps(pilot)
@@ -495,7 +490,7 @@ def _one_objective(viewer: User, objective: Objective) -> ObjectiveOut:
 def objectives_list(request: HttpRequest, pilot_id: ObjectId) -> list[ObjectiveOut]:
     """Each objective with its measures: baseline, value now, target and how far along.
     Animators get their communities' figures; survey figures wait for publication."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = _pilot(viewer, pilot_id)
     return [_objective_out(item) for item in selectors.objective_progress(pilot, viewer)]
 
@@ -508,7 +503,7 @@ def objectives_list(request: HttpRequest, pilot_id: ObjectId) -> list[ObjectiveO
 def objectives_create(
     request: HttpRequest, pilot_id: ObjectId, payload: ObjectiveIn
 ) -> Status[ObjectiveOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     objective = services.objective_create(
         actor=viewer, pilot_id=pilot_id, title=payload.title, description=payload.description
     )
@@ -523,7 +518,7 @@ def objectives_create(
 def objectives_update(
     request: HttpRequest, objective_id: ObjectId, payload: ObjectiveIn
 ) -> ObjectiveOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     objective = services.objective_update(
         actor=viewer,
         objective_id=objective_id,
@@ -539,7 +534,7 @@ def objectives_update(
     summary="Delete an objective",
 )
 def objectives_delete(request: HttpRequest, objective_id: ObjectId) -> Status[None]:
-    services.objective_delete(actor=_viewer(request), objective_id=objective_id)
+    services.objective_delete(actor=viewer_of(request), objective_id=objective_id)
     return Status(204, None)
 
 
@@ -560,7 +555,7 @@ def measures_add(
     a target and a date. Unknown KPIs, windows the KPI does not offer, KPIs that need more
     days than the pilot lasts, and KPIs of a pilot without communities are refused (400). The
     baseline is measured now; null when there is no data yet."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     measure = services.measure_add(actor=viewer, objective_id=objective_id, **payload.model_dump())
     return Status(201, _measure_response(viewer, measure))
 
@@ -573,7 +568,7 @@ def measures_add(
 def measures_update(
     request: HttpRequest, measure_id: ObjectId, payload: MeasurePatch
 ) -> MeasureOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     measure = services.measure_update(
         actor=viewer, measure_id=measure_id, **payload.model_dump(exclude_unset=True)
     )
@@ -586,7 +581,7 @@ def measures_update(
     summary="Remove a measure",
 )
 def measures_remove(request: HttpRequest, measure_id: ObjectId) -> Status[None]:
-    services.measure_remove(actor=_viewer(request), measure_id=measure_id)
+    services.measure_remove(actor=viewer_of(request), measure_id=measure_id)
     return Status(204, None)
 
 
@@ -596,6 +591,6 @@ def measures_remove(request: HttpRequest, measure_id: ObjectId) -> Status[None]:
     summary="Measure a baseline again",
 )
 def measures_refresh_baseline(request: HttpRequest, measure_id: ObjectId) -> MeasureOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     measure = services.measure_refresh_baseline(actor=viewer, measure_id=measure_id)
     return _measure_response(viewer, measure)

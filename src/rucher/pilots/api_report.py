@@ -9,14 +9,14 @@ one; one whose results one may not see is a 403.
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from rucher.accounts.models import User
 from rucher.api_schemas import ObjectId, errors
 from rucher.pilots import policy
+from rucher.pilots.api_common import viewer_of
 from rucher.pilots.report import build_report
 
 router = Router(tags=["pilots"])
@@ -73,7 +73,7 @@ def _cell(value: Any) -> Any:
 def pilot_report(request: HttpRequest, pilot_id: ObjectId) -> ReportOut:
     """The steering report in the viewer's language: its summary and every table of the data
     annex (shares in [0, 1], dates in ISO format, null for no data)."""
-    viewer = cast(User, request.auth)  # type: ignore[attr-defined]
+    viewer = viewer_of(request)
     pilot = policy.access_pilot(user=viewer, pilot_id=pilot_id)
     policy.require_results(viewer, pilot)
     report = build_report(pilot, viewer)

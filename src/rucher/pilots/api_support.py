@@ -7,14 +7,12 @@ Writes are for the pilot's managers (403 otherwise), through ``pilots.support``.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from rucher.accounts.models import User
 from rucher.api_schemas import ObjectId, errors
 from rucher.pilots import policy, support
+from rucher.pilots.api_common import sent_fields, viewer_of
 from rucher.pilots.models import SupportEntry
 from rucher.pilots.schemas_deployment import (
     DeletedOut,
@@ -29,10 +27,6 @@ from rucher.pilots.schemas_deployment import (
 )
 
 router = Router(tags=["pilots"])
-
-
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 def entry_out(entry: SupportEntry) -> SupportEntryOut:
@@ -90,7 +84,7 @@ def intensity_out(intensity: support.Intensity) -> IntensityOut:
 def pilot_support_get(request: HttpRequest, pilot_id: ObjectId) -> SupportOut:
     """The entries (newest first) and the intensity per community against the deployment
     level. An animator of a pilot community sees their own communities' part only."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = policy.access_pilot(user=viewer, pilot_id=pilot_id)
     return SupportOut(
         entries=[entry_out(entry) for entry in support.entries_visible(pilot, viewer)],
@@ -108,7 +102,7 @@ def pilot_support_log(
 ) -> Status[SupportEntryOut]:
     """Support given to a pilot community, or to the whole pilot (no ``community_id``).
     A decided pilot's log no longer changes (409)."""
-    entry = support.support_log(actor=_viewer(request), pilot_id=pilot_id, **payload.dict())
+    entry = support.support_log(actor=viewer_of(request), pilot_id=pilot_id, **payload.dict())
     return Status(201, entry_out(entry))
 
 
@@ -121,8 +115,8 @@ def pilot_support_update(
     request: HttpRequest, entry_id: ObjectId, payload: SupportEntryPatch
 ) -> SupportEntryOut:
     """Fields left out keep their value; ``community_id: null`` makes it whole-pilot support."""
-    given = {name: getattr(payload, name) for name in payload.model_fields_set}
-    entry = support.support_update(actor=_viewer(request), entry_id=entry_id, **given)
+    given = sent_fields(payload)
+    entry = support.support_update(actor=viewer_of(request), entry_id=entry_id, **given)
     return entry_out(entry)
 
 
@@ -132,7 +126,7 @@ def pilot_support_update(
     summary="Delete a support entry",
 )
 def pilot_support_delete(request: HttpRequest, entry_id: ObjectId) -> DeletedOut:
-    support.support_delete(actor=_viewer(request), entry_id=entry_id)
+    support.support_delete(actor=viewer_of(request), entry_id=entry_id)
     return DeletedOut(id=entry_id)
 
 
@@ -147,7 +141,7 @@ def pilot_support_level(
     """Hours per community per month that deployment will give: the level the evaluation
     projects results to."""
     pilot = support.pilot_set_deployment_support(
-        actor=_viewer(request), pilot_id=pilot_id, hours=payload.deployment_support_hours
+        actor=viewer_of(request), pilot_id=pilot_id, hours=payload.deployment_support_hours
     )
     return DeploymentLevelOut(
         pilot_id=pilot.pk, deployment_support_hours=float(pilot.deployment_support_hours)

@@ -11,8 +11,6 @@ the "/pilots/surveys/{survey_id}" route does not take them for an id.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
@@ -21,6 +19,7 @@ from rucher.accounts.models import User
 from rucher.api_schemas import ObjectId, errors
 from rucher.core.errors import NotFound
 from rucher.pilots import policy, stats, surveys
+from rucher.pilots.api_common import viewer_of
 from rucher.pilots.models import Question, Survey, SurveyWave
 from rucher.pilots.questionnaire import MEASURES
 from rucher.pilots.schemas_surveys import (
@@ -60,10 +59,6 @@ from rucher.pilots.survey_results import (
 )
 
 router = Router(tags=["pilots"])
-
-
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- shaping
@@ -188,7 +183,7 @@ def pilot_surveys_mine(request: HttpRequest) -> list[MySurveyOut]:
             closes_at=invitation.wave.closes_at,
             answer_url=reverse("pilots:survey_answer", args=[invitation.wave_id]),
         )
-        for invitation in surveys.my_surveys(_viewer(request))
+        for invitation in surveys.my_surveys(viewer_of(request))
     ]
 
 
@@ -202,7 +197,7 @@ def pilot_surveys_mine(request: HttpRequest) -> list[MySurveyOut]:
 )
 def pilot_surveys_list(request: HttpRequest, pilot_id: ObjectId) -> list[SurveyOut]:
     """The pilot's surveys with their questions and waves (participation counts only)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pilot = policy.access_pilot(user=viewer, pilot_id=pilot_id)
     policy.require_manage(viewer, pilot)
     return [_survey_out(survey) for survey in pilot.surveys.order_by("id")]
@@ -218,7 +213,7 @@ def pilot_survey_create(
 ) -> Status[SurveyOut]:
     """A survey for the pilot, by default a copy of the default questionnaire (editable)."""
     survey = surveys.survey_create(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         pilot_id=pilot_id,
         default=payload.default,
         title_fr=payload.title_fr,
@@ -233,7 +228,7 @@ def pilot_survey_create(
     summary="A survey",
 )
 def pilot_survey_get(request: HttpRequest, survey_id: ObjectId) -> SurveyOut:
-    return _survey_out(_managed_survey(_viewer(request), survey_id))
+    return _survey_out(_managed_survey(viewer_of(request), survey_id))
 
 
 @router.patch(
@@ -244,7 +239,7 @@ def pilot_survey_get(request: HttpRequest, survey_id: ObjectId) -> SurveyOut:
 def pilot_survey_update(
     request: HttpRequest, survey_id: ObjectId, payload: SurveyPatch
 ) -> SurveyOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     current = _managed_survey(viewer, survey_id)
     survey = surveys.survey_update(
         actor=viewer,
@@ -262,7 +257,7 @@ def pilot_survey_update(
 )
 def pilot_survey_delete(request: HttpRequest, survey_id: ObjectId) -> DeletedOut:
     """Only a survey none of whose waves was sent (409 otherwise)."""
-    surveys.survey_delete(actor=_viewer(request), survey_id=survey_id)
+    surveys.survey_delete(actor=viewer_of(request), survey_id=survey_id)
     return DeletedOut(id=survey_id)
 
 
@@ -279,7 +274,7 @@ def pilot_survey_question_create(
 ) -> Status[QuestionOut]:
     """A question at the end of the survey. A measure fixes the question's kind."""
     question = surveys.question_create(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         survey_id=survey_id,
         kind=payload.kind,
         text_fr=payload.text_fr,
@@ -302,7 +297,7 @@ def pilot_survey_question_update(
     """Fields left out keep their value. Once answered, only the wording and `required`
     may change (409 otherwise)."""
     question = surveys.question_update(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         question_id=question_id,
         kind=payload.kind,
         text_fr=payload.text_fr,
@@ -323,7 +318,7 @@ def pilot_survey_question_update(
 )
 def pilot_survey_question_delete(request: HttpRequest, question_id: ObjectId) -> DeletedOut:
     """Only a question nobody answered (409 otherwise)."""
-    surveys.question_delete(actor=_viewer(request), question_id=question_id)
+    surveys.question_delete(actor=viewer_of(request), question_id=question_id)
     return DeletedOut(id=question_id)
 
 
@@ -336,7 +331,7 @@ def pilot_survey_question_move(
     request: HttpRequest, question_id: ObjectId, payload: MoveIn
 ) -> QuestionOut:
     question = surveys.question_move(
-        actor=_viewer(request), question_id=question_id, offset=payload.offset
+        actor=viewer_of(request), question_id=question_id, offset=payload.offset
     )
     return _question_out(question)
 
@@ -355,7 +350,7 @@ def pilot_survey_wave_create(
     """A wave (baseline, mid, end, deployment; one of each per survey) with its dates and the
     delay of its reminders. Closing before opening, or in the past, is a 400."""
     wave = surveys.wave_create(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         survey_id=survey_id,
         kind=payload.kind,
         opens_at=payload.opens_at,
@@ -371,7 +366,7 @@ def pilot_survey_wave_create(
     summary="A wave and its participation",
 )
 def pilot_survey_wave_get(request: HttpRequest, wave_id: ObjectId) -> WaveOut:
-    return _wave_out(_managed_wave(_viewer(request), wave_id))
+    return _wave_out(_managed_wave(viewer_of(request), wave_id))
 
 
 @router.patch(
@@ -384,7 +379,7 @@ def pilot_survey_wave_update(
 ) -> WaveOut:
     """Once sent, the opening cannot move; the closing can, to a moment still to come."""
     wave = surveys.wave_update(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         wave_id=wave_id,
         opens_at=payload.opens_at,
         closes_at=payload.closes_at,
@@ -400,7 +395,7 @@ def pilot_survey_wave_update(
 )
 def pilot_survey_wave_delete(request: HttpRequest, wave_id: ObjectId) -> DeletedOut:
     """Only a wave not sent (409 otherwise)."""
-    surveys.wave_delete(actor=_viewer(request), wave_id=wave_id)
+    surveys.wave_delete(actor=viewer_of(request), wave_id=wave_id)
     return DeletedOut(id=wave_id)
 
 
@@ -412,7 +407,7 @@ def pilot_survey_wave_delete(request: HttpRequest, wave_id: ObjectId) -> Deleted
 def pilot_survey_wave_send(request: HttpRequest, wave_id: ObjectId) -> SendOut:
     """Invite the beta users and the comparison group in the app and by e-mail. Again later:
     only the people not invited yet. A wave not open yet, or closed, is a 409."""
-    invited = surveys.wave_send(actor=_viewer(request), wave_id=wave_id)
+    invited = surveys.wave_send(actor=viewer_of(request), wave_id=wave_id)
     wave = SurveyWave.objects.get(pk=wave_id)
     return SendOut(wave=_wave_out(wave), invited=invited)
 
@@ -425,7 +420,7 @@ def pilot_survey_wave_send(request: HttpRequest, wave_id: ObjectId) -> SendOut:
 def pilot_survey_wave_results(request: HttpRequest, wave_id: ObjectId) -> WaveResultsOut:
     """Per measure and per question, by group (pilot, comparison), with 95% intervals. A group
     with fewer answers than the minimum group size has `shown: false` and no figures."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     wave = SurveyWave.objects.select_related("survey").filter(pk=wave_id).first()
     if wave is None:
         raise NotFound("survey wave")
@@ -487,7 +482,7 @@ def pilot_survey_wave_results(request: HttpRequest, wave_id: ObjectId) -> WaveRe
 )
 def pilot_survey_questionnaire(request: HttpRequest, wave_id: ObjectId) -> QuestionnaireOut:
     """For a person invited to the wave (anyone else: 404)."""
-    invitation = surveys.invitation_for(user=_viewer(request), wave_id=wave_id)
+    invitation = surveys.invitation_for(user=viewer_of(request), wave_id=wave_id)
     wave = invitation.wave
     return QuestionnaireOut(
         wave_id=wave.pk,
@@ -512,7 +507,7 @@ def pilot_survey_respond(
     """Your anonymous answers: stored without your name. A 400 names each question with a
     problem by its id in `fields`; answering twice, or outside the wave's dates, is a 409."""
     response = surveys.response_submit(
-        user=_viewer(request), wave_id=wave_id, answers=payload.answers
+        user=viewer_of(request), wave_id=wave_id, answers=payload.answers
     )
     return Status(
         201, ResponseOut(wave_id=wave_id, recorded=True, submitted_on=response.submitted_on)

@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rucher.core import clock, events
-from rucher.core.errors import Conflict, Invalid, NotFound
-from rucher.pilots import policy
+from rucher.core import events
+from rucher.core.errors import Conflict, NotFound
+from rucher.pilots import checks, policy
 from rucher.pilots.models import (
     Decision,
     DecisionOutcome,
@@ -59,26 +58,6 @@ DEFAULT_KPIS = (
 MAX_BEFORE_DAYS = 182
 
 _UNSET: Any = object()
-
-
-def _today() -> datetime.date:
-    return timezone.localdate(clock.now())
-
-
-def _raise(problems: dict[str, list[str]]) -> None:
-    if problems:
-        raise Invalid(next(iter(problems.values()))[0], fields=problems)
-
-
-def _text(
-    problems: dict[str, list[str]], name: str, value: Any, limit: int, required: str = ""
-) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        problems[name] = [required]
-    elif len(text) > limit:
-        problems[name] = [_("At most %d characters.") % limit]
-    return text
 
 
 def _is_date(value: Any) -> bool:
@@ -128,10 +107,10 @@ def decision_record(
     problems: dict[str, list[str]] = {}
     if outcome not in DecisionOutcome.values:
         problems["outcome"] = [_("Choose go, adjust or stop.")]
-    rationale_text = _text(
+    rationale_text = checks.collect_text(
         problems, "rationale", rationale, RATIONALE_MAX, _("Say why this was decided.")
     )
-    by = _text(
+    by = checks.collect_text(
         problems,
         "decided_by",
         decided_by,
@@ -140,11 +119,11 @@ def decision_record(
     )
     if not _is_date(decided_on):
         problems["decided_on"] = [_("Enter the date of the decision.")]
-    elif decided_on > _today():
+    elif decided_on > checks.today():
         problems["decided_on"] = [_("The decision date cannot be in the future.")]
     elif decided_on < pilot.start_date:
         problems["decided_on"] = [_("The decision cannot come before the pilot started.")]
-    _raise(problems)
+    checks.raise_problems(problems)
     decision = decision_of(pilot)
     verb = "pilot.decision_updated" if decision is not None else "pilot.decided"
     if decision is None:
@@ -191,7 +170,7 @@ def _check_wave(
 
     problems: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
-    clean["name"] = _text(
+    clean["name"] = checks.collect_text(
         problems, "name", values["name"], WAVE_NAME_MAX, _("Give the wave a name.")
     )
     start, end = values["start_date"], values["end_date"]
@@ -227,8 +206,8 @@ def _check_wave(
         ]
     if not unit_ids and not community_ids and "org_unit_ids" not in problems:
         problems["org_unit_ids"] = [_("A wave needs at least one org unit or community.")]
-    clean["notes"] = _text(problems, "notes", values["notes"], NOTES_MAX)
-    _raise(problems)
+    clean["notes"] = checks.collect_text(problems, "notes", values["notes"], NOTES_MAX)
+    checks.raise_problems(problems)
     clean["org_units"] = units
     clean["communities"] = communities
     return clean
@@ -474,7 +453,7 @@ def wave_measurement(
     from rucher.pilots.evaluation_data import kpi_window, reading
 
     pilot = wave.pilot
-    today = today or _today()
+    today = today or checks.today()
     last = today - datetime.timedelta(days=1)
     if wave.end_date is not None:
         last = min(last, wave.end_date)

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from rucher.analytics.kpis import KPIS
 from rucher.analytics.periods import Period, Scope
 from rucher.pilots import biases as bias_rules
+from rucher.pilots import checks, verdicts
 from rucher.pilots import evaluation_data as data
-from rucher.pilots import verdicts
 from rucher.pilots.biases import Bias
 from rucher.pilots.models import MeasureKind, ObjectiveMeasure, Pilot
 
@@ -669,7 +669,7 @@ def evaluate(
 
     ``viewer`` is not used to filter: the evaluation is whole or not shown at all (callers
     check ``policy.require_results``); it is accepted so callers can pass who asks."""
-    on = data.today()
+    on = checks.today()
     key = cache_key(pilot, on=on, resamples=resamples, seed=seed)
     if not fresh:
         cached = cache.get(key)
@@ -690,7 +690,7 @@ def warm_cache() -> int:
 
     from rucher.pilots.models import PilotStatus
 
-    on = data.today()
+    on = checks.today()
     recent = on - datetime.timedelta(days=92)
     pilots = Pilot.objects.filter(status=PilotStatus.RUNNING) | Pilot.objects.filter(
         status__in=(PilotStatus.CLOSED, PilotStatus.DECIDED), end_date__gte=recent

@@ -35,7 +35,7 @@ from rucher.analytics import kpis
 from rucher.analytics.kpis import KPIS
 from rucher.analytics.periods import Period, Scope
 from rucher.analytics.privacy import min_group_size
-from rucher.core import clock
+from rucher.pilots.checks import today
 from rucher.pilots.models import Pilot
 
 DAY = datetime.timedelta(days=1)
@@ -46,10 +46,6 @@ MAX_WEEKLY_POINTS = 12
 
 PILOT = "pilot"
 COMPARISON = "comparison"
-
-
-def today() -> datetime.date:
-    return timezone.localdate(clock.now())
 
 
 # ---------------------------------------------------------------- days

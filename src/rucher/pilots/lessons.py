@@ -18,9 +18,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rucher.core import events
-from rucher.core.errors import Invalid, NotFound
-from rucher.pilots import policy
-from rucher.pilots.models import DeploymentWave, Lesson, LessonKind, Pilot, PilotCommunity
+from rucher.core.errors import NotFound
+from rucher.pilots import checks, policy
+from rucher.pilots.models import DeploymentWave, Lesson, LessonKind, Pilot
 
 if TYPE_CHECKING:
     from rucher.accounts.models import User
@@ -30,17 +30,6 @@ BODY_MAX = 10_000
 ADJUSTMENT_MAX = 5_000
 
 _UNSET: Any = object()
-
-
-def _text(
-    problems: dict[str, list[str]], name: str, value: Any, limit: int, required: str = ""
-) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not text:
-        problems[name] = [required]
-    elif len(text) > limit:
-        problems[name] = [_("At most %d characters.") % limit]
-    return text
 
 
 def kind_codes() -> dict[str, Any]:
@@ -57,26 +46,21 @@ def _check(pilot: Pilot, values: dict[str, Any]) -> dict[str, Any]:
     if kind not in LessonKind.values:
         problems["kind"] = [_("Say whether it is a success or a failure.")]
     clean: dict[str, Any] = {"kind": kind}
-    clean["title"] = _text(
+    clean["title"] = checks.collect_text(
         problems, "title", values["title"], TITLE_MAX, _("Give the lesson a short title.")
     )
-    clean["body"] = _text(
+    clean["body"] = checks.collect_text(
         problems, "body", values["body"], BODY_MAX, _("Say what happened and what was learned.")
     )
-    clean["adjustment"] = _text(problems, "adjustment", values["adjustment"], ADJUSTMENT_MAX)
-    community_id = values["community_id"]
-    if community_id in (None, "", 0):
-        clean["community_id"] = None
-    else:
-        try:
-            cid = int(community_id)
-        except (TypeError, ValueError):
-            cid = 0
-        if not PilotCommunity.objects.filter(pilot=pilot, community_id=cid).exists():
-            problems["community_id"] = [
-                _("Choose one of the pilot's communities, or none for the whole pilot.")
-            ]
-        clean["community_id"] = cid or None
+    clean["adjustment"] = checks.collect_text(
+        problems, "adjustment", values["adjustment"], ADJUSTMENT_MAX
+    )
+    clean["community_id"] = checks.pilot_community_id(
+        problems,
+        pilot,
+        values["community_id"],
+        _("Choose one of the pilot's communities, or none for the whole pilot."),
+    )
     in_library = bool(values["in_library"])
     kinds = [str(code) for code in (values["community_kinds"] or [])]
     wave_id = values["wave_id"]
@@ -115,8 +99,7 @@ def _check(pilot: Pilot, values: dict[str, Any]) -> dict[str, Any]:
             clean["wave_id"] = wid or None
         clean["in_library"] = False
         clean["community_kinds"] = []
-    if problems:
-        raise Invalid(next(iter(problems.values()))[0], fields=problems)
+    checks.raise_problems(problems)
     return clean
 
 

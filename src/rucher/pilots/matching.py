@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rucher.analytics.exports import Table
+from rucher.pilots.checks import today
 from rucher.pilots.models import Pilot
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ MIN_MEMBERS = 3  # smaller communities are no comparison for anything
 
 def pre_period(pilot: Pilot) -> tuple[datetime.date, datetime.date]:
     """The 8 weeks before the start; the last 8 weeks when the pilot has not started yet."""
-    from rucher.pilots.selectors import today
-
     end = min(pilot.start_date, today()) - DAY
     return end - datetime.timedelta(days=PRE_DAYS - 1), end
 

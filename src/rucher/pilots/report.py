@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +27,7 @@ from django.utils.translation import ngettext
 from rucher.analytics.charts import Chart
 from rucher.analytics.exports import Table
 from rucher.core import clock
-from rucher.pilots import evaluation, matching, report_charts, selectors, support
+from rucher.pilots import checks, evaluation, matching, report_charts, selectors, support
 from rucher.pilots.models import (
     ComparisonGroup,
     Decision,
@@ -147,10 +146,6 @@ class Report:
 
 def _months(pilot: Pilot) -> float:
     return ((pilot.end_date - pilot.start_date).days + 1) / 30.4375
-
-
-def _today() -> datetime.date:
-    return timezone.localdate(clock.now())
 
 
 # ---------------------------------------------------------------- the sections
@@ -420,17 +415,7 @@ def _charts(
             kinds=kinds,
         )
     )
-    found.append(
-        report_charts.support_per_community(
-            key="support_per_community",
-            rows=[
-                (row.name, None if row.hours_per_month is None else float(row.hours_per_month))
-                for row in intensity.rows
-                if row.in_pilot
-            ],
-            deployment_level=float(intensity.deployment_level),
-        )
-    )
+    found.append(report_charts.intensity_chart(intensity))
     return [chart for chart in found if not chart.empty]
 
 
@@ -447,7 +432,7 @@ def _summary(
     has_data = judged.has_data or answered or bool(given.total_entries)
     reason = ""
     if not has_data:
-        if pilot.start_date > _today():
+        if pilot.start_date > checks.today():
             reason = _(
                 "The pilot starts on %(start)s: there is nothing to measure yet. This report "
                 "shows its plan — scope, objectives and support planned."

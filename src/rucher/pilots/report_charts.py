@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from rucher.analytics import charts
 from rucher.analytics.charts import HONEY, PALETTE, Chart
 from rucher.analytics.exports import Table
+
+if TYPE_CHECKING:
+    from rucher.pilots.support import Intensity
 
 PILOT_COLOUR = PALETTE[0]
 COMPARISON_COLOUR = PALETTE[1]
@@ -157,6 +160,20 @@ def support_by_month(
         table=table,
         description=description,
         empty=not values,
+    )
+
+
+def intensity_chart(intensity: Intensity) -> Chart:
+    """``support_per_community`` of a pilot's support intensity, its pilot communities only:
+    the support tab and the report draw this one picture."""
+    return support_per_community(
+        key="support_per_community",
+        rows=[
+            (row.name, None if row.hours_per_month is None else float(row.hours_per_month))
+            for row in intensity.rows
+            if row.in_pilot
+        ],
+        deployment_level=float(intensity.deployment_level),
     )
 
 

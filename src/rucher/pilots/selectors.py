@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rucher.core import clock
 from rucher.pilots import policy
+from rucher.pilots.checks import today
 from rucher.pilots.models import (
     MeasureKind,
     Objective,
@@ -45,10 +44,6 @@ DAYS_NEEDED = {
 }
 # Order in which survey waves make the "current" value: the latest one answered.
 WAVE_ORDER = ("end", "mid")
-
-
-def today() -> datetime.date:
-    return timezone.localdate(clock.now())
 
 
 # ---------------------------------------------------------------- registries

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import OrgUnit, Role, User
 from rucher.core import clock, events
 from rucher.core.errors import Conflict, Invalid, NotFound
-from rucher.pilots import policy
+from rucher.pilots import checks, policy
 from rucher.pilots.models import (
     BetaUser,
     ComparisonGroup,
@@ -64,20 +64,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _field_error(field: str, message: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
-def _text(field: str, value: str | None, limit: int, *, required: str | None = None) -> str:
-    """Trimmed text, refused (never cut) when longer than ``limit``."""
-    text = (value or "").strip()
-    if required and not text:
-        raise _field_error(field, required)
-    if len(text) > limit:
-        raise _field_error(field, _("At most %d characters.") % limit)
-    return text
-
-
 def _date(field: str, value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -86,16 +72,16 @@ def _date(field: str, value: Any) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        raise _field_error(field, _("Enter a valid date.")) from None
+        raise checks.field_error(field, _("Enter a valid date.")) from None
 
 
 def _number(field: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise _field_error(field, _("Enter a number.")) from None
+        raise checks.field_error(field, _("Enter a number.")) from None
     if not math.isfinite(number):
-        raise _field_error(field, _("Enter a number."))
+        raise checks.field_error(field, _("Enter a number."))
     return number
 
 
@@ -157,7 +143,7 @@ def _dates(start: Any, end: Any) -> tuple[datetime.date, datetime.date]:
     if errors:
         raise Invalid(next(iter(errors.values()))[0], fields=errors)
     if end_date < start_date:
-        raise _field_error("end_date", _("The pilot must end after it starts."))
+        raise checks.field_error("end_date", _("The pilot must end after it starts."))
     return start_date, end_date
 
 
@@ -165,9 +151,11 @@ def _support_hours(value: Any) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError):
-        raise _field_error("deployment_support_hours", _("Enter a number of hours.")) from None
+        raise checks.field_error(
+            "deployment_support_hours", _("Enter a number of hours.")
+        ) from None
     if not hours.is_finite() or hours < 0 or hours > SUPPORT_HOURS_MAX:
-        raise _field_error(
+        raise checks.field_error(
             "deployment_support_hours",
             _("Enter a number of hours between 0 and %(max)s.") % {"max": SUPPORT_HOURS_MAX},
         )
@@ -179,15 +167,15 @@ def _people(field: str, ids: Iterable[Any], actor: User) -> list[User]:
     try:
         wanted = {int(pk) for pk in ids}
     except (TypeError, ValueError):
-        raise _field_error(field, _("Choose people from the list.")) from None
+        raise checks.field_error(field, _("Choose people from the list.")) from None
     if not wanted:
         return []
     found = list(User.objects.visible_to(actor).filter(pk__in=wanted))
     if len(found) != len(wanted):
-        raise _field_error(field, _("Some of these people do not exist."))
+        raise checks.field_error(field, _("Some of these people do not exist."))
     refused = [person.display_name for person in found if not person.is_active or person.is_guest]
     if refused:
-        raise _field_error(
+        raise checks.field_error(
             field,
             _("Only active employees can take part: %(names)s.") % {"names": ", ".join(refused)},
         )
@@ -211,10 +199,10 @@ def pilot_create(
         from rucher.core.errors import Forbidden
 
         raise Forbidden(_("Only the ESN project team may create a pilot."))
-    clean_name = _text(
+    clean_name = checks.text(
         "name", " ".join((name or "").split()), NAME_MAX, required=_("Give the pilot a name.")
     )
-    clean_purpose = _text("purpose", purpose, PURPOSE_MAX)
+    clean_purpose = checks.text("purpose", purpose, PURPOSE_MAX)
     start, end = _dates(start_date, end_date)
     hours = _support_hours(deployment_support_hours)
     sponsors = _people("sponsor_ids", sponsor_ids, actor)
@@ -255,12 +243,12 @@ def pilot_update(
     _not_decided(pilot)
     changed: list[str] = []
     if name is not None:
-        pilot.name = _text(
+        pilot.name = checks.text(
             "name", " ".join(name.split()), NAME_MAX, required=_("Give the pilot a name.")
         )
         changed.append("name")
     if purpose is not None:
-        pilot.purpose = _text("purpose", purpose, PURPOSE_MAX)
+        pilot.purpose = checks.text("purpose", purpose, PURPOSE_MAX)
         changed.append("purpose")
     old_start = pilot.start_date
     if start_date is not None or end_date is not None:
@@ -302,9 +290,11 @@ def pilot_set_status(*, actor: User, pilot_id: int, status: str) -> Pilot:
     communities cannot start; "decided" is recorded with the decision, not here."""
     pilot = _pilot_for_manager(actor, pilot_id, lock=True)
     if status not in PilotStatus.values:
-        raise _field_error("status", _("Unknown status."))
+        raise checks.field_error("status", _("Unknown status."))
     if status == PilotStatus.DECIDED:
-        raise _field_error("status", _("A pilot becomes decided when its decision is recorded."))
+        raise checks.field_error(
+            "status", _("A pilot becomes decided when its decision is recorded.")
+        )
     if status == pilot.status:
         return pilot
     if status not in TRANSITIONS[pilot.status]:
@@ -317,7 +307,7 @@ def pilot_set_status(*, actor: User, pilot_id: int, status: str) -> Pilot:
             fields={"status": [_("Not possible from the current status.")]},
         )
     if status == PilotStatus.RUNNING and not pilot.pilot_communities.exists():
-        raise _field_error(
+        raise checks.field_error(
             "status",
             _("A pilot without communities cannot start: add its pilot communities first."),
         )
@@ -369,14 +359,14 @@ def pilot_community_add(
     _not_decided(pilot)
     community = access_community(user=actor, community_id=community_id)
     if community.is_archived:
-        raise _field_error("community_id", _("This community is archived."))
+        raise checks.field_error("community_id", _("This community is archived."))
     if reason not in SelectionReason.values:
-        raise _field_error("reason", _("Say why this community was chosen."))
-    detail = _text("reason_detail", reason_detail, DETAIL_MAX)
+        raise checks.field_error("reason", _("Say why this community was chosen."))
+    detail = checks.text("reason_detail", reason_detail, DETAIL_MAX)
     if reason == SelectionReason.OTHER and not detail:
-        raise _field_error("reason_detail", _("Describe the reason."))
+        raise checks.field_error("reason_detail", _("Describe the reason."))
     if pilot.comparison_groups.filter(community=community).exists():
-        raise _field_error(
+        raise checks.field_error(
             "community_id",
             _(
                 "“%(name)s” is a comparison group of this pilot: a community cannot be both "
@@ -412,10 +402,10 @@ def pilot_community_update(
     _not_decided(pilot)
     entry = _pilot_community(pilot, community_id)
     if reason not in SelectionReason.values:
-        raise _field_error("reason", _("Say why this community was chosen."))
-    detail = _text("reason_detail", reason_detail, DETAIL_MAX)
+        raise checks.field_error("reason", _("Say why this community was chosen."))
+    detail = checks.text("reason_detail", reason_detail, DETAIL_MAX)
     if reason == SelectionReason.OTHER and not detail:
-        raise _field_error("reason_detail", _("Describe the reason."))
+        raise checks.field_error("reason_detail", _("Describe the reason."))
     entry.reason, entry.reason_detail = reason, detail
     entry.save(update_fields=["reason", "reason_detail"])
     _record(actor, "pilot.community_updated", pilot, entry, community_id=entry.community_id)
@@ -481,7 +471,7 @@ def beta_users_add(*, actor: User, pilot_id: int, user_ids: Iterable[int]) -> li
     _not_decided(pilot)
     people = _people("user_ids", user_ids, actor)
     if not people:
-        raise _field_error("user_ids", _("Choose at least one person."))
+        raise checks.field_error("user_ids", _("Choose at least one person."))
     paths = _comparison_unit_paths(pilot)
     if paths:
         people = list(
@@ -493,7 +483,7 @@ def beta_users_add(*, actor: User, pilot_id: int, user_ids: Iterable[int]) -> li
             if (unit := _in_units(person, paths))
         ]
         if clashes:
-            raise _field_error(
+            raise checks.field_error(
                 "user_ids",
                 _(
                     "These people belong to a comparison org unit of the pilot and cannot be "
@@ -563,15 +553,15 @@ def comparison_add(
     pilot = _pilot_for_manager(actor, pilot_id, lock=True)
     _not_decided(pilot)
     if (community_id is None) == (org_unit_id is None):
-        raise _field_error(
+        raise checks.field_error(
             "community_id", _("Choose either a community or an org unit to compare with.")
         )
     if source not in ComparisonSource.values:
-        raise _field_error("source", _("Unknown source."))
+        raise checks.field_error("source", _("Unknown source."))
     if community_id is not None:
         community = access_community(user=actor, community_id=community_id)
         if pilot.pilot_communities.filter(community=community).exists():
-            raise _field_error(
+            raise checks.field_error(
                 "community_id",
                 _(
                     "“%(name)s” is a pilot community: it cannot also be its own comparison. "
@@ -600,7 +590,7 @@ def comparison_add(
         pilot=pilot, user__profile__org_unit__path__startswith=unit.path
     ).count()
     if beta_in_unit:
-        raise _field_error(
+        raise checks.field_error(
             "org_unit_id",
             _(
                 "“%(name)s” includes %(count)d beta user(s) of this pilot: a comparison group "
@@ -642,8 +632,10 @@ def _objective_for_manager(actor: User, objective_id: int) -> Objective:
 def objective_create(*, actor: User, pilot_id: int, title: str, description: str = "") -> Objective:
     pilot = _pilot_for_manager(actor, pilot_id, lock=True)
     _not_decided(pilot)
-    clean_title = _text("title", title, TITLE_MAX, required=_("State the objective in words."))
-    clean_description = _text("description", description, DESCRIPTION_MAX)
+    clean_title = checks.text(
+        "title", title, TITLE_MAX, required=_("State the objective in words.")
+    )
+    clean_description = checks.text("description", description, DESCRIPTION_MAX)
     last = pilot.objectives.aggregate(last=Max("position"))["last"]
     objective = Objective.objects.create(
         pilot=pilot,
@@ -661,8 +653,10 @@ def objective_update(
 ) -> Objective:
     objective = _objective_for_manager(actor, objective_id)
     _not_decided(objective.pilot)
-    objective.title = _text("title", title, TITLE_MAX, required=_("State the objective in words."))
-    objective.description = _text("description", description, DESCRIPTION_MAX)
+    objective.title = checks.text(
+        "title", title, TITLE_MAX, required=_("State the objective in words.")
+    )
+    objective.description = checks.text("description", description, DESCRIPTION_MAX)
     objective.save(update_fields=["title", "description"])
     _record(actor, "pilot.objective_updated", objective.pilot, objective)
     return objective
@@ -700,13 +694,13 @@ def _check_indicator(
     if kind == MeasureKind.KPI:
         spec = selectors.kpi_spec(kpi_key)
         if spec is None:
-            raise _field_error(
+            raise checks.field_error(
                 "kpi_key", _("Unknown KPI: choose one of the KPIs the network measures.")
             )
         needed = selectors.days_needed(kpi_key)
         lasts = (pilot.end_date - pilot.start_date).days + 1
         if needed > lasts:
-            raise _field_error(
+            raise checks.field_error(
                 "kpi_key",
                 _(
                     "%(kpi)s needs at least %(needed)d days of activity to be measured, and "
@@ -721,9 +715,9 @@ def _check_indicator(
             try:
                 window = int(kpi_window)
             except (TypeError, ValueError):
-                raise _field_error("kpi_window", _("Choose a window.")) from None
+                raise checks.field_error("kpi_window", _("Choose a window.")) from None
             if window not in spec.windows:
-                raise _field_error(
+                raise checks.field_error(
                     "kpi_window",
                     _("%(kpi)s is measured over the windows %(windows)s days only.")
                     % {"kpi": spec.label, "windows": ", ".join(map(str, spec.windows))}
@@ -732,7 +726,7 @@ def _check_indicator(
                     % {"kpi": spec.label},
                 )
         if not pilot.pilot_communities.exists():
-            raise _field_error(
+            raise checks.field_error(
                 "kpi_key",
                 _(
                     "A KPI is measured over the pilot communities, and this pilot has none yet: "
@@ -743,13 +737,13 @@ def _check_indicator(
     if kind == MeasureKind.SURVEY:
         measures = selectors.survey_measures()
         if not measures:
-            raise _field_error(
+            raise checks.field_error(
                 "survey_measure", _("Survey measures are not available on this server yet.")
             )
         if survey_measure not in measures:
-            raise _field_error("survey_measure", _("Choose a survey measure from the list."))
+            raise checks.field_error("survey_measure", _("Choose a survey measure from the list."))
         return "", None, survey_measure, "score"
-    raise _field_error("kind", _("Choose an activity KPI or a survey measure."))
+    raise checks.field_error("kind", _("Choose an activity KPI or a survey measure."))
 
 
 @transaction.atomic
@@ -779,11 +773,13 @@ def measure_add(
         pilot, kind, (kpi_key or "").strip(), kpi_window, (survey_measure or "").strip()
     )
     if direction not in Direction.values:
-        raise _field_error("direction", _("Say whether higher or lower is better."))
+        raise checks.field_error("direction", _("Say whether higher or lower is better."))
     target = _target(target_value, unit, survey_key)
     when = _date("target_date", target_date)
     if when < pilot.start_date:
-        raise _field_error("target_date", _("The target date must fall after the pilot starts."))
+        raise checks.field_error(
+            "target_date", _("The target date must fall after the pilot starts.")
+        )
     start, end = _baseline_period(pilot, kind, baseline_start, baseline_end)
     duplicate = objective.measures.filter(
         kind=kind, kpi_key=key, kpi_window=window, survey_measure=survey_key
@@ -819,19 +815,19 @@ def _target(value: Any, unit: str, survey_key: str = "") -> float:
     from rucher.pilots import selectors
 
     if value in (None, ""):
-        raise _field_error("target_value", _("Give a target."))
+        raise checks.field_error("target_value", _("Give a target."))
     target = _number("target_value", value)
     bounds = selectors.survey_measure_range(survey_key) if survey_key else None
     if bounds is not None and not bounds[0] <= target <= bounds[1]:
-        raise _field_error(
+        raise checks.field_error(
             "target_value",
             _("This score goes from %(low)s to %(high)s.")
             % {"low": f"{bounds[0]:g}", "high": f"{bounds[1]:g}"},
         )
     if unit == "ratio" and not 0 <= target <= 1:
-        raise _field_error("target_value", _("A share is between 0 and 100 %."))
+        raise checks.field_error("target_value", _("A share is between 0 and 100 %."))
     if unit in ("count", "hours", "days") and target < 0:
-        raise _field_error("target_value", _("The target cannot be negative."))
+        raise checks.field_error("target_value", _("The target cannot be negative."))
     return target
 
 
@@ -845,15 +841,17 @@ def _baseline_period(
     if start in (None, "") and end in (None, ""):
         return default_baseline(pilot.start_date)
     if start in (None, "") or end in (None, ""):
-        raise _field_error(
+        raise checks.field_error(
             "baseline_start" if start in (None, "") else "baseline_end",
             _("Give both ends of the baseline period, or neither for the default."),
         )
     begin, finish = _date("baseline_start", start), _date("baseline_end", end)
     if begin > finish:
-        raise _field_error("baseline_end", _("The baseline period ends before it starts."))
+        raise checks.field_error("baseline_end", _("The baseline period ends before it starts."))
     if finish >= pilot.start_date:
-        raise _field_error("baseline_end", _("The baseline is measured before the pilot starts."))
+        raise checks.field_error(
+            "baseline_end", _("The baseline is measured before the pilot starts.")
+        )
     return begin, finish
 
 
@@ -874,14 +872,14 @@ def measure_update(
     _not_decided(pilot)
     if direction is not None:
         if direction not in Direction.values:
-            raise _field_error("direction", _("Say whether higher or lower is better."))
+            raise checks.field_error("direction", _("Say whether higher or lower is better."))
         measure.direction = direction
     if target_value is not None:
         measure.target_value = _target(target_value, _unit(measure), measure.survey_measure)
     if target_date is not None:
         when = _date("target_date", target_date)
         if when < pilot.start_date:
-            raise _field_error(
+            raise checks.field_error(
                 "target_date", _("The target date must fall after the pilot starts.")
             )
         measure.target_date = when

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rucher.core import clock, events
-from rucher.core.errors import Conflict, Invalid, NotFound
-from rucher.pilots import policy
-from rucher.pilots.models import Pilot, PilotCommunity, PilotStatus, SupportEntry, SupportKind
+from rucher.core import events
+from rucher.core.errors import Conflict, NotFound
+from rucher.pilots import checks, policy
+from rucher.pilots.models import Pilot, PilotStatus, SupportEntry, SupportKind
 
 if TYPE_CHECKING:
     from rucher.accounts.models import User
@@ -36,15 +35,6 @@ MAX_DESCRIPTION = 2000
 # Average month length, so that "per month" means the same whatever month the pilot ran in.
 DAYS_PER_MONTH = Decimal("30.4375")
 TWO_PLACES = Decimal("0.01")
-
-
-def _invalid(field_name: str, message: str) -> Invalid:
-    return Invalid(message, fields={field_name: [message]})
-
-
-def _problems(problems: dict[str, list[str]]) -> None:
-    if problems:
-        raise Invalid(next(iter(problems.values()))[0], fields=problems)
 
 
 def parse_hours(value: Any, *, limit: Decimal = MAX_HOURS, allow_zero: bool = False) -> Decimal:
@@ -79,10 +69,6 @@ def _not_decided(pilot: Pilot) -> None:
         raise Conflict(_("This pilot has been decided: its support log can no longer change."))
 
 
-def _today() -> datetime.date:
-    return timezone.localdate(clock.now())
-
-
 def _check_fields(
     pilot: Pilot,
     *,
@@ -101,7 +87,7 @@ def _check_fields(
     clean["kind"] = kind
     if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
         problems["day"] = [_("Enter the date the support was given.")]
-    elif day > _today():
+    elif day > checks.today():
         problems["day"] = [_("Log support once it has been given: the date is in the future.")]
     elif day > pilot.end_date:
         problems["day"] = [
@@ -125,23 +111,16 @@ def _check_fields(
     elif people > MAX_PEOPLE:
         problems["people_reached"] = [_("That is more people than the organisation holds.")]
     clean["people_reached"] = max(people, 0)
-    if community_id in (None, "", 0):
-        clean["community_id"] = None
-    else:
-        try:
-            cid = int(community_id)
-        except (TypeError, ValueError):
-            cid = 0
-        if not PilotCommunity.objects.filter(pilot=pilot, community_id=cid).exists():
-            problems["community_id"] = [
-                _("Choose one of the pilot's communities, or the whole pilot.")
-            ]
-        clean["community_id"] = cid or None
-    text = (description or "").strip()
-    if len(text) > MAX_DESCRIPTION:
-        problems["description"] = [_("At most %d characters.") % MAX_DESCRIPTION]
-    clean["description"] = text
-    _problems(problems)
+    clean["community_id"] = checks.pilot_community_id(
+        problems,
+        pilot,
+        community_id,
+        _("Choose one of the pilot's communities, or the whole pilot."),
+    )
+    clean["description"] = checks.collect_text(
+        problems, "description", description, MAX_DESCRIPTION
+    )
+    checks.raise_problems(problems)
     return clean
 
 
@@ -270,7 +249,7 @@ def pilot_set_deployment_support(
 
     text = str(hours).strip().replace(",", ".") if hours is not None else ""
     if not text:
-        raise _invalid("deployment_support_hours", _("Enter a number of hours."))
+        raise checks.field_error("deployment_support_hours", _("Enter a number of hours."))
     return pilot_update(actor=actor, pilot_id=pilot_id, deployment_support_hours=text)
 
 
@@ -288,7 +267,7 @@ def entries_visible(pilot: Pilot, viewer: User) -> QuerySet[SupportEntry]:
 
 def months_run(pilot: Pilot, *, today: datetime.date | None = None) -> Decimal | None:
     """Months from the start to the end (or to today while running); None before the start."""
-    today = today or _today()
+    today = today or checks.today()
     last = min(pilot.end_date, today)
     if last < pilot.start_date:
         return None

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from rucher.core import clock, events
 from rucher.core.errors import Conflict, Invalid, NotFound
-from rucher.pilots import policy
+from rucher.pilots import checks, policy
 from rucher.pilots.models import (
     Answer,
     Pilot,
@@ -64,15 +64,6 @@ MAX_REMINDER_DAYS = 60
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _problem(field: str, message: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
-def _raise_problems(problems: dict[str, list[str]], message: str | None = None) -> None:
-    if problems:
-        raise Invalid(message or next(iter(problems.values()))[0], fields=problems)
 
 
 def _survey_for_manager(actor: User, survey_id: int, *, lock: bool = False) -> Survey:
@@ -118,9 +109,9 @@ def _moment(value: datetime.datetime) -> str:
 def _text(field: str, value: object, limit: int, *, required: str) -> str:
     text = str(value or "").strip()
     if not text:
-        raise _problem(field, required)
+        raise checks.field_error(field, required)
     if len(text) > limit:
-        raise _problem(
+        raise checks.field_error(
             field,
             _("Keep it under %(limit)d characters (it has %(length)d).")
             % {"limit": limit, "length": len(text)},
@@ -139,7 +130,7 @@ def _titles(title_fr: object, title_en: object) -> tuple[str, str]:
             titles.append(_text(field, value, MAX_TITLE, required=_("Give the survey a title.")))
         except Invalid as error:
             problems.update(error.fields)
-    _raise_problems(problems)
+    checks.raise_problems(problems)
     return titles[0], titles[1]
 
 
@@ -206,28 +197,30 @@ def _clean_choices(kind: str, choices: object) -> list[dict[str, str]]:
     if kind not in CHOICE_KINDS:
         return []
     if not isinstance(choices, list | tuple):
-        raise _problem("choices", _("List the answers to choose from."))
+        raise checks.field_error("choices", _("List the answers to choose from."))
     cleaned = []
     for choice in choices:
         if not isinstance(choice, Mapping):
-            raise _problem("choices", _("Each answer needs a French and an English wording."))
+            raise checks.field_error(
+                "choices", _("Each answer needs a French and an English wording.")
+            )
         fr = str(choice.get("fr") or "").strip()
         en = str(choice.get("en") or "").strip()
         if not fr and not en:
             continue  # an empty line of the editor
         if not fr or not en:
-            raise _problem(
+            raise checks.field_error(
                 "choices",
                 _("Give the answer “%(answer)s” in both French and English.")
                 % {"answer": fr or en},
             )
         if len(fr) > MAX_CHOICE or len(en) > MAX_CHOICE:
-            raise _problem(
+            raise checks.field_error(
                 "choices", _("Keep each answer under %(limit)d characters.") % {"limit": MAX_CHOICE}
             )
         cleaned.append({"fr": fr, "en": en})
     if not 2 <= len(cleaned) <= MAX_CHOICES:
-        raise _problem(
+        raise checks.field_error(
             "choices",
             _("Offer between 2 and %(limit)d answers to choose from.") % {"limit": MAX_CHOICES},
         )
@@ -282,7 +275,7 @@ def _check_question(
             cleaned["choices"] = _clean_choices(cleaned["kind"], choices)
         except Invalid as error:
             problems.update(error.fields)
-    _raise_problems(problems)
+    checks.raise_problems(problems)
     return cleaned
 
 
@@ -392,7 +385,7 @@ def question_move(*, actor: User, question_id: int, offset: int) -> Question:
     """Move a question up (negative ``offset``) or down; at either end it stays put."""
     question = _question_for_manager(actor, question_id)
     if not isinstance(offset, int) or isinstance(offset, bool):
-        raise _problem("offset", _("Say how far to move the question."))
+        raise checks.field_error("offset", _("Say how far to move the question."))
     questions = _renumber(question.survey)
     index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     target = max(0, min(len(questions) - 1, index + offset))
@@ -417,9 +410,9 @@ def _moment_value(field: str, value: object) -> datetime.datetime:
         try:
             moment = datetime.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise _problem(field, _("Enter a valid date and time.")) from None
+            raise checks.field_error(field, _("Enter a valid date and time.")) from None
     else:
-        raise _problem(field, _("Enter a date and time."))
+        raise checks.field_error(field, _("Enter a date and time."))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -433,9 +426,9 @@ def _reminder_days(value: object) -> int:
     try:
         days = int(str(value))
     except (TypeError, ValueError):
-        raise _problem("reminder_days", _("Enter a whole number of days.")) from None
+        raise checks.field_error("reminder_days", _("Enter a whole number of days.")) from None
     if not 0 <= days <= MAX_REMINDER_DAYS:
-        raise _problem(
+        raise checks.field_error(
             "reminder_days",
             _("Remind after 0 (no reminder) to %(limit)d days.") % {"limit": MAX_REMINDER_DAYS},
         )
@@ -452,12 +445,14 @@ def _check_dates(
             moments[field] = _moment_value(field, value)
         except Invalid as error:
             problems.update(error.fields)
-    _raise_problems(problems)
+    checks.raise_problems(problems)
     opening, closing = moments["opens_at"], moments["closes_at"]
     if closing <= opening:
-        raise _problem("closes_at", _("The survey must close after it opens."))
+        raise checks.field_error("closes_at", _("The survey must close after it opens."))
     if closing <= clock.now():
-        raise _problem("closes_at", _("This closing date has passed: choose one to come."))
+        raise checks.field_error(
+            "closes_at", _("This closing date has passed: choose one to come.")
+        )
     return opening, closing
 
 
@@ -489,7 +484,7 @@ def wave_create(
         days = _reminder_days(reminder_days)
     except Invalid as error:
         problems.update(error.fields)
-    _raise_problems(problems)
+    checks.raise_problems(problems)
     assert dates is not None
     wave = SurveyWave.objects.create(
         survey=survey, kind=kind, opens_at=dates[0], closes_at=dates[1], reminder_days=days
@@ -514,7 +509,9 @@ def wave_update(
     if opens_at is not None and _same_minute(_moment_value("opens_at", opens_at), wave.opens_at):
         opens_at = None  # the form shows minutes: the same minute is no change
     if wave.sent_at is not None and opens_at is not None:
-        raise _problem("opens_at", _("The invitations are out: the opening can no longer change."))
+        raise checks.field_error(
+            "opens_at", _("The invitations are out: the opening can no longer change.")
+        )
     problems: dict[str, list[str]] = {}
     try:
         opening, closing = _check_dates(
@@ -529,7 +526,7 @@ def wave_update(
             days = _reminder_days(reminder_days)
         except Invalid as error:
             problems.update(error.fields)
-    _raise_problems(problems)
+    checks.raise_problems(problems)
     wave.opens_at, wave.closes_at, wave.reminder_days = opening, closing, days
     wave.save(update_fields=["opens_at", "closes_at", "reminder_days"])
     _record(actor, "survey.wave_updated", wave, wave.survey.pilot)
@@ -719,7 +716,7 @@ def response_submit(*, user: User, wave_id: int, answers: Mapping[Any, object]) 
     wave = invitation.wave
     questions = list(wave.survey.questions.order_by("position", "id"))
     cleaned, problems = clean_answers(questions, answers)
-    _raise_problems(
+    checks.raise_problems(
         problems, _("Some answers need your attention. Nothing you wrote has been lost.")
     )
     if not cleaned:

@@ -25,11 +25,11 @@ from rucher.communities.models import Community
 from rucher.core.errors import RucherError
 from rucher.core.forms import add_service_error
 from rucher.core.http import request_user
-from rucher.pilots import deployment, lessons, policy
+from rucher.pilots import checks, deployment, lessons, policy
 from rucher.pilots.context import pilot_context
 from rucher.pilots.forms_deployment import DecisionForm, LessonForm, LibraryFilterForm, WaveForm
 from rucher.pilots.models import DeploymentWave, Lesson, LessonKind, Pilot
-from rucher.pilots.views_support import managed_or_403, pilot_or_404, status_of
+from rucher.pilots.views_common import managed_or_403, pilot_or_404, status_of
 
 # ---------------------------------------------------------------- lessons
 
@@ -249,7 +249,7 @@ def _render_deployment(
                     "decided_on": decision.decided_on,
                 }
                 if decision
-                else {"decided_on": deployment._today()}
+                else {"decided_on": checks.today()}
             )
         stopped = decision is not None and decision.outcome == "stop"
         if wave_form is None and not stopped:

@@ -15,35 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from rucher.accounts.models import User
 from rucher.analytics import charts
-from rucher.core.errors import Forbidden, NotFound
 from rucher.core.http import request_user
-from rucher.pilots import evaluation, policy
+from rucher.pilots import evaluation
 from rucher.pilots.context import pilot_context
 from rucher.pilots.evaluation import Evaluation, MeasureResult
-from rucher.pilots.models import Pilot
 from rucher.pilots.verdicts import interval_text, signed_text, value_text
-
-
-def results_or_error(viewer: User, slug: str) -> Pilot:
-    """The pilot whose results ``viewer`` may see: 404 when they may not see the pilot,
-    403 when they see it but not its results."""
-    try:
-        pilot = policy.access_pilot(user=viewer, slug=slug)
-    except NotFound:
-        raise Http404 from None
-    try:
-        policy.require_results(viewer, pilot)
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
-    return pilot
+from rucher.pilots.views_common import results_or_403
 
 
 def _check_text(measure: MeasureResult) -> dict[str, str]:
@@ -192,7 +175,7 @@ def organic_rows(result: Evaluation) -> list[tuple[str, str, str]]:
 @require_GET
 def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request_user(request)
-    pilot = results_or_error(viewer, slug)
+    pilot = results_or_403(viewer, slug)
     result = evaluation.evaluate(pilot, viewer=viewer)
     locales = charts.locales()
     cards = [measure_card(m, result, locales) for m in result.measures]

@@ -16,13 +16,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rucher.accounts.models import OrgUnit, User
-from rucher.core.errors import Conflict, Forbidden, Invalid, NotFound, RucherError
+from rucher.core.errors import Invalid, NotFound, RucherError
 from rucher.core.forms import add_service_error
 from rucher.core.http import request_user
 from rucher.pilots import matching, policy, selectors, services
@@ -36,16 +36,12 @@ from rucher.pilots.forms import (
     TargetForm,
 )
 from rucher.pilots.models import ComparisonSource, MeasureKind, Pilot, PilotStatus
-
-
-def status_of(error: RucherError) -> int:
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, Forbidden):
-        return 403
-    if isinstance(error, Conflict):
-        return 409
-    return 400
+from rucher.pilots.views_common import (
+    managed_or_403,
+    pilot_or_404,
+    require_manage_or_403,
+    status_of,
+)
 
 
 def int_or_none(raw: object) -> int | None:
@@ -54,20 +50,6 @@ def int_or_none(raw: object) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if 0 < value < 2**63 else None
-
-
-def pilot_or_404(viewer: User, slug: str) -> Pilot:
-    try:
-        return policy.access_pilot(user=viewer, slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def _require_manage(viewer: User, pilot: Pilot) -> None:
-    try:
-        policy.require_manage(viewer, pilot)
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
 
 
 # ---------------------------------------------------------------- index and creation
@@ -152,8 +134,7 @@ def pilot_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pilot_edit(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request_user(request)
-    pilot = pilot_or_404(viewer, slug)
-    _require_manage(viewer, pilot)
+    pilot = managed_or_403(viewer, slug)
     if request.method == "GET":
         form = PilotForm(
             initial={
@@ -180,7 +161,7 @@ def pilot_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except RucherError as error:
             add_service_error(form, error)
-            return _render_form(request, form, pilot=pilot, status=status_of(error))
+            return _render_form(request, form, pilot=pilot, status=status_of(error, conflict=409))
         messages.success(request, _("The pilot has been updated."))
         return redirect("pilots:detail", slug=pilot.slug)
     return _render_form(request, form, pilot=pilot, status=400)
@@ -230,7 +211,7 @@ def pilot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pilot = pilot_or_404(viewer, slug)
     if request.method == "GET":
         return _render_detail(request, viewer, pilot)
-    _require_manage(viewer, pilot)
+    require_manage_or_403(viewer, pilot)
     action = request.POST.get("action", "")
     failed: dict[str, Any] = {"action": action}
     try:
@@ -258,7 +239,12 @@ def pilot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except RucherError as error:
         pilot.refresh_from_db()
         return _render_detail(
-            request, viewer, pilot, error=error.message, failed=failed, status=status_of(error)
+            request,
+            viewer,
+            pilot,
+            error=error.message,
+            failed=failed,
+            status=status_of(error, conflict=409),
         )
     return redirect("pilots:detail", slug=pilot.slug)
 
@@ -373,7 +359,7 @@ def pilot_scope(request: HttpRequest, slug: str) -> HttpResponse:
     pilot = pilot_or_404(viewer, slug)
     if request.method == "GET":
         return _render_scope(request, viewer, pilot)
-    _require_manage(viewer, pilot)
+    require_manage_or_403(viewer, pilot)
     return _scope_action(request, viewer, pilot)
 
 
@@ -383,8 +369,7 @@ def pilot_scope_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     """Comparison suggestions: a fragment for htmx (loaded after the page, matching reads the
     rollups of every community), or the whole scope page with them for a plain request."""
     viewer = request_user(request)
-    pilot = pilot_or_404(viewer, slug)
-    _require_manage(viewer, pilot)
+    pilot = managed_or_403(viewer, slug)
     if not request.headers.get("HX-Request"):
         return _render_scope(request, viewer, pilot, with_suggestions=True)
     return render(
@@ -511,7 +496,7 @@ def _scope_action(request: HttpRequest, viewer: User, pilot: Pilot) -> HttpRespo
             beta_chosen=beta_chosen,
             error=message,
             failed=failed,
-            status=status_of(error),
+            status=status_of(error, conflict=409),
         )
     return redirect("pilots:scope", slug=pilot.slug)
 
@@ -584,7 +569,7 @@ def pilot_objectives(request: HttpRequest, slug: str) -> HttpResponse:
     pilot = pilot_or_404(viewer, slug)
     if request.method == "GET":
         return _render_objectives(request, viewer, pilot)
-    _require_manage(viewer, pilot)
+    require_manage_or_403(viewer, pilot)
     return _objectives_action(request, viewer, pilot)
 
 
@@ -731,6 +716,12 @@ def _objectives_action(request: HttpRequest, viewer: User, pilot: Pilot) -> Http
             add_service_error(form, error)
             message = ""
         return _render_objectives(
-            request, viewer, pilot, error=message, failed=failed, status=status_of(error), **kept
+            request,
+            viewer,
+            pilot,
+            error=message,
+            failed=failed,
+            status=status_of(error, conflict=409),
+            **kept,
         )
     return redirect("pilots:objectives", slug=pilot.slug)

@@ -9,32 +9,17 @@ builds the same ``Report`` for the viewer, in the viewer's language.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from rucher.accounts.models import User
 from rucher.analytics import charts, exports
-from rucher.core.errors import Forbidden, NotFound
 from rucher.core.http import request_user
-from rucher.pilots import pdf, policy
+from rucher.pilots import pdf
 from rucher.pilots import report_annex as annex
 from rucher.pilots.context import pilot_context
-from rucher.pilots.models import Pilot
 from rucher.pilots.report import Report, build_report
-
-
-def _pilot(viewer: User, slug: str) -> Pilot:
-    try:
-        pilot = policy.access_pilot(user=viewer, slug=slug)
-    except NotFound:
-        raise Http404 from None
-    try:
-        policy.require_results(viewer, pilot)
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
-    return pilot
+from rucher.pilots.views_common import results_or_403
 
 
 def _chart_blocks(report: Report) -> list[dict[str, object]]:
@@ -54,7 +39,7 @@ def _chart_blocks(report: Report) -> list[dict[str, object]]:
 @require_GET
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _pilot(viewer, slug)
+    pilot = results_or_403(viewer, slug)
     built = build_report(pilot, viewer)
     blocks = _chart_blocks(built)
     context = {
@@ -69,7 +54,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _pilot(viewer, slug)
+    pilot = results_or_403(viewer, slug)
     built = build_report(pilot, viewer)
     name = exports.filename(pilot.slug, "report", str(built.generated_at.date()), ext="pdf")
     return exports.download(pdf.render_pdf(built), content_type="application/pdf", name=name)
@@ -81,7 +66,7 @@ def report_annex(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in annex.FORMATS:
         raise Http404
     viewer = request_user(request)
-    pilot = _pilot(viewer, slug)
+    pilot = results_or_403(viewer, slug)
     built = build_report(pilot, viewer)
     return exports.download(
         annex.annex(built, fmt),

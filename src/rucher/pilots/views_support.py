@@ -13,41 +13,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rucher.accounts.models import User
 from rucher.analytics import charts
-from rucher.core.errors import Forbidden, NotFound, RucherError
+from rucher.core.errors import RucherError
 from rucher.core.forms import add_service_error
 from rucher.core.http import request_user
-from rucher.pilots import policy, support
+from rucher.pilots import checks, support
 from rucher.pilots.context import pilot_context
 from rucher.pilots.forms_deployment import DeploymentLevelForm, SupportEntryForm
 from rucher.pilots.models import Pilot, SupportEntry
-
-
-def status_of(error: RucherError) -> int:
-    return 404 if isinstance(error, NotFound) else 403 if isinstance(error, Forbidden) else 400
-
-
-def pilot_or_404(viewer: User, slug: str) -> Pilot:
-    try:
-        return policy.access_pilot(user=viewer, slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def managed_or_403(viewer: User, slug: str) -> Pilot:
-    pilot = pilot_or_404(viewer, slug)
-    try:
-        policy.require_manage(viewer, pilot)
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
-    return pilot
+from rucher.pilots.report_charts import intensity_chart
+from rucher.pilots.views_common import managed_or_403, pilot_or_404, status_of
 
 
 def _communities(pilot: Pilot) -> list[tuple[int, str]]:
@@ -55,22 +35,6 @@ def _communities(pilot: Pilot) -> list[tuple[int, str]]:
         (pc.community_id, pc.community.name)
         for pc in pilot.pilot_communities.select_related("community").order_by("community__name")
     ]
-
-
-def support_chart(pilot: Pilot, intensity: support.Intensity) -> charts.Chart:
-    """Hours per community per month with the deployment level as a dashed rule (the report
-    draws the same chart: one picture for the page and the PDF)."""
-    from rucher.pilots.report_charts import support_per_community
-
-    return support_per_community(
-        key="support_per_community",
-        rows=[
-            (row.name, None if row.hours_per_month is None else float(row.hours_per_month))
-            for row in intensity.rows
-            if row.in_pilot
-        ],
-        deployment_level=float(intensity.deployment_level),
-    )
 
 
 def _render(
@@ -84,11 +48,11 @@ def _render(
     viewer = request_user(request)
     context = pilot_context(viewer, pilot, "support")
     intensity = support.support_intensity(pilot, viewer)
-    chart = support_chart(pilot, intensity)
+    chart = intensity_chart(intensity)
     if context["can_manage"]:
         form = form or SupportEntryForm(
             communities=_communities(pilot),
-            initial={"day": support._today(), "kind": "training"},
+            initial={"day": checks.today(), "kind": "training"},
         )
         level_form = level_form or DeploymentLevelForm(
             initial={"deployment_support_hours": pilot.deployment_support_hours}
@@ -212,7 +176,7 @@ def support_chart_file(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     pilot = pilot_or_404(viewer, slug)
     if fmt not in charts.FORMATS:
         raise Http404
-    chart = support_chart(pilot, support.support_intensity(pilot, viewer))
+    chart = intensity_chart(support.support_intensity(pilot, viewer))
     if chart.empty:
         raise Http404
     body = charts.render(charts.for_file(chart.spec, chart.title), fmt)

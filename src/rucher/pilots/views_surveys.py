@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rucher.accounts.models import User
-from rucher.core.errors import Forbidden, NotFound, RucherError
+from rucher.core.errors import NotFound, RucherError
 from rucher.core.forms import add_service_error
 from rucher.core.http import request_user
 from rucher.pilots import policy, surveys
@@ -49,26 +49,7 @@ from rucher.pilots.survey_results import (
     survey_overview,
     wave_state,
 )
-
-
-def _status(error: RucherError) -> int:
-    return 404 if isinstance(error, NotFound) else 403 if isinstance(error, Forbidden) else 400
-
-
-def _pilot(viewer: User, slug: str) -> Pilot:
-    try:
-        return policy.access_pilot(user=viewer, slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def _managed_pilot(viewer: User, slug: str) -> Pilot:
-    pilot = _pilot(viewer, slug)
-    try:
-        policy.require_manage(viewer, pilot)
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
-    return pilot
+from rucher.pilots.views_common import managed_or_403, pilot_or_404, status_of
 
 
 def _survey_of(pilot: Pilot, survey_id: int) -> Survey:
@@ -110,7 +91,7 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _managed_pilot(viewer, slug)
+    pilot = managed_or_403(viewer, slug)
     form = SurveyCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -198,7 +179,7 @@ def _render_editor(
 @require_http_methods(["GET", "POST"])
 def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _managed_pilot(viewer, slug)
+    pilot = managed_or_403(viewer, slug)
     survey = _survey_of(pilot, survey_id)
     if request.method == "GET":
         return _render_editor(request, pilot, survey)
@@ -271,7 +252,7 @@ def _act_on_question(
     try:
         action(question_id)
     except RucherError as error:
-        return _render_editor(request, pilot, survey, error=error.message, status=_status(error))
+        return _render_editor(request, pilot, survey, error=error.message, status=status_of(error))
     if done:
         messages.success(request, done)
     return _back(pilot, survey, "questions")
@@ -329,7 +310,7 @@ def _delete_survey(
     try:
         surveys.survey_delete(actor=viewer, survey_id=survey.pk)
     except RucherError as error:
-        return _render_editor(request, pilot, survey, error=error.message, status=_status(error))
+        return _render_editor(request, pilot, survey, error=error.message, status=status_of(error))
     messages.success(request, _("Survey deleted."))
     return redirect("pilots:surveys", slug=pilot.slug)
 
@@ -343,7 +324,7 @@ def survey_question(
     request: HttpRequest, slug: str, survey_id: int, question_id: int
 ) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _managed_pilot(viewer, slug)
+    pilot = managed_or_403(viewer, slug)
     survey = _survey_of(pilot, survey_id)
     question = survey.questions.filter(pk=question_id).first()
     if question is None:
@@ -398,7 +379,7 @@ def survey_question(
 @require_http_methods(["GET", "POST"])
 def survey_wave(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _managed_pilot(viewer, slug)
+    pilot = managed_or_403(viewer, slug)
     wave = _wave_of(pilot, wave_id)
     form = WaveDatesForm.for_wave(wave)
     error, status = "", 200
@@ -428,7 +409,7 @@ def survey_wave(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                 error = _("Unknown action.")
             status = 400
         except RucherError as problem:
-            status = _status(problem)
+            status = status_of(problem)
             if action == "update":
                 add_service_error(form, problem)
             else:
@@ -458,7 +439,7 @@ def survey_wave(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
 @require_GET
 def survey_results(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     viewer = request_user(request)
-    pilot = _pilot(viewer, slug)
+    pilot = pilot_or_404(viewer, slug)
     if not policy.can_see_results(viewer, pilot):
         raise PermissionDenied(_("The results of this pilot are not published yet."))
     wave = _wave_of(pilot, wave_id)
@@ -570,7 +551,7 @@ def survey_answer(request: HttpRequest, wave_id: int) -> HttpResponse:
         try:
             surveys.response_submit(user=viewer, wave_id=wave.pk, answers=values)
         except RucherError as problem:
-            problems, error, status = problem.fields, problem.message, _status(problem)
+            problems, error, status = problem.fields, problem.message, status_of(problem)
             invitation.refresh_from_db()
         else:
             messages.success(request, _("Thank you! Your answers were recorded anonymously."))
