@@ -143,7 +143,7 @@ ROWS: list[Row] = [
         "api:pilot_communities_remove",
         "DELETE",
         url("api:pilot_communities_remove", "pilot", "c:private"),
-        pilot_api(204, viewers=403),
+        pilot_api(200, viewers=403),
     ),
     Row(
         "api:beta_users_list",
@@ -163,7 +163,7 @@ ROWS: list[Row] = [
         "api:beta_users_remove",
         "DELETE",
         url("api:beta_users_remove", "pilot", "member"),
-        pilot_api(204, viewers=403),
+        pilot_api(200, viewers=403),
     ),
     Row(
         "api:comparisons_list",
@@ -183,7 +183,7 @@ ROWS: list[Row] = [
         "api:comparisons_remove",
         "DELETE",
         url("api:comparisons_remove", "pilot", "pilot_comparison"),
-        pilot_api(204, viewers=403),
+        pilot_api(200, viewers=403),
     ),
     Row(
         "api:comparisons_suggest",
@@ -218,7 +218,7 @@ ROWS: list[Row] = [
         "api:objectives_delete",
         "DELETE",
         url("api:objectives_delete", "pilot_objective"),
-        pilot_api(204, viewers=403),
+        pilot_api(200, viewers=403),
     ),
     Row(
         "api:measures_add",
@@ -240,7 +240,7 @@ ROWS: list[Row] = [
         "api:measures_remove",
         "DELETE",
         url("api:measures_remove", "pilot_measure"),
-        pilot_api(204, viewers=403),
+        pilot_api(200, viewers=403),
     ),
     Row(
         "api:measures_refresh_baseline",

@@ -135,8 +135,10 @@ def wipe() -> None:
     ConsumerPosition.objects.all().delete()
     Notification.objects.all().delete()
     from rucher.content.models import Post
+    from rucher.pilots.models import Pilot
 
     Post.objects.all().delete()  # the demo's profile posts protect their authors
+    Pilot.objects.all().delete()  # pilots protect their authors, support and lessons theirs
     CreationRequest.objects.all().delete()  # protects the animators it names
     Community.objects.all().delete()
     OrganisationSettings.objects.all().delete()

@@ -21,6 +21,7 @@ from rucher.core.errors import Forbidden, NotFound
 from rucher.pilots import matching, policy, selectors, services
 from rucher.pilots.api_common import viewer_of
 from rucher.pilots.models import ComparisonGroup, Objective, ObjectiveMeasure, Pilot, PilotCommunity
+from rucher.pilots.schemas_deployment import DeletedOut
 from rucher.pilots.schemas_programme import (
     BetaUserOut,
     BetaUsersAddedOut,
@@ -229,17 +230,17 @@ def pilot_communities_add(
 
 @router.delete(
     "/pilots/{pilot_id}/communities/{community_id}",
-    response={204: None, **errors(403, 404, 409, 422)},
+    response={200: DeletedOut, **errors(403, 404, 409, 422)},
     summary="Take a community out of the pilot",
 )
 def pilot_communities_remove(
     request: HttpRequest, pilot_id: ObjectId, community_id: ObjectId
-) -> Status[None]:
+) -> DeletedOut:
     """A pilot that has started keeps at least one community (409)."""
     services.pilot_community_remove(
         actor=viewer_of(request), pilot_id=pilot_id, community_id=community_id
     )
-    return Status(204, None)
+    return DeletedOut(id=community_id)
 
 
 # ---------------------------------------------------------------- beta users
@@ -299,12 +300,12 @@ def beta_users_add(
 
 @router.delete(
     "/pilots/{pilot_id}/beta-users/{user_id}",
-    response={204: None, **errors(403, 404, 409, 422)},
+    response={200: DeletedOut, **errors(403, 404, 409, 422)},
     summary="Remove a beta user",
 )
-def beta_users_remove(request: HttpRequest, pilot_id: ObjectId, user_id: ObjectId) -> Status[None]:
+def beta_users_remove(request: HttpRequest, pilot_id: ObjectId, user_id: ObjectId) -> DeletedOut:
     services.beta_user_remove(actor=viewer_of(request), pilot_id=pilot_id, user_id=user_id)
-    return Status(204, None)
+    return DeletedOut(id=user_id)
 
 
 # ---------------------------------------------------------------- comparison groups
@@ -373,16 +374,16 @@ def comparisons_add(
 
 @router.delete(
     "/pilots/{pilot_id}/comparisons/{comparison_id}",
-    response={204: None, **errors(403, 404, 409, 422)},
+    response={200: DeletedOut, **errors(403, 404, 409, 422)},
     summary="Remove a comparison group",
 )
 def comparisons_remove(
     request: HttpRequest, pilot_id: ObjectId, comparison_id: ObjectId
-) -> Status[None]:
+) -> DeletedOut:
     services.comparison_remove(
         actor=viewer_of(request), pilot_id=pilot_id, comparison_id=comparison_id
     )
-    return Status(204, None)
+    return DeletedOut(id=comparison_id)
 
 
 @router.get(
@@ -530,12 +531,12 @@ def objectives_update(
 
 @router.delete(
     "/pilots/objectives/{objective_id}",
-    response={204: None, **errors(403, 404, 409, 422)},
+    response={200: DeletedOut, **errors(403, 404, 409, 422)},
     summary="Delete an objective",
 )
-def objectives_delete(request: HttpRequest, objective_id: ObjectId) -> Status[None]:
+def objectives_delete(request: HttpRequest, objective_id: ObjectId) -> DeletedOut:
     services.objective_delete(actor=viewer_of(request), objective_id=objective_id)
-    return Status(204, None)
+    return DeletedOut(id=objective_id)
 
 
 def _measure_response(viewer: User, measure: ObjectiveMeasure) -> MeasureOut:
@@ -577,12 +578,12 @@ def measures_update(
 
 @router.delete(
     "/pilots/measures/{measure_id}",
-    response={204: None, **errors(403, 404, 409, 422)},
+    response={200: DeletedOut, **errors(403, 404, 409, 422)},
     summary="Remove a measure",
 )
-def measures_remove(request: HttpRequest, measure_id: ObjectId) -> Status[None]:
+def measures_remove(request: HttpRequest, measure_id: ObjectId) -> DeletedOut:
     services.measure_remove(actor=viewer_of(request), measure_id=measure_id)
-    return Status(204, None)
+    return DeletedOut(id=measure_id)
 
 
 @router.post(
