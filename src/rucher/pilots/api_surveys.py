@@ -22,11 +22,11 @@ from rucher.pilots import policy, stats, surveys
 from rucher.pilots.api_common import viewer_of
 from rucher.pilots.models import Question, Survey, SurveyWave
 from rucher.pilots.questionnaire import MEASURES
+from rucher.pilots.schemas_deployment import DeletedOut
 from rucher.pilots.schemas_surveys import (
     ArmAnswersOut,
     BarOut,
     ChoiceIO,
-    DeletedOut,
     IntervalOut,
     MeasureArmOut,
     MeasureOut,

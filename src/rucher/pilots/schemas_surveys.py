@@ -94,11 +94,6 @@ class ResponseIn(InputSchema):
 # ---------------------------------------------------------------- output
 
 
-class DeletedOut(Schema):
-    id: int
-    deleted: bool = True
-
-
 class QuestionOut(Schema):
     id: int
     position: int
