@@ -299,7 +299,7 @@ class DeploymentPages(TestCase):
             "decided_on": self.today.isoformat(),
         }
         response = client.post(self.url("pilots:deployment", self.slug), data)
-        assert response.status_code == 400
+        assert response.status_code == 409
         html = response.content.decode()
         assert "Close the pilot before recording its decision." in html
         assert "Contribution rose beyond the comparison group." in html
@@ -318,7 +318,7 @@ class DeploymentPages(TestCase):
             actor=self.world["project_lead"], pilot_id=closed.pk, published=True
         )
         response = client.post(url, {**data, "outcome": "stop"})
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert Decision.objects.get(pilot=closed).outcome == "adjust"
         assert self.as_("animator").post(url, data).status_code == 403
 

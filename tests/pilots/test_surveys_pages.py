@@ -160,7 +160,7 @@ def test_a_wave_is_planned_sent_and_its_dates_kept_on_error(client, project_lead
     assert later.status_code == 302
     wave.refresh_from_db()
     assert wave.reminder_days == 2
-    assert client.post(wave_url, {"action": "delete"}).status_code == 400
+    assert client.post(wave_url, {"action": "delete"}).status_code == 409
 
 
 def test_managers_only_and_a_404_for_those_who_do_not_see_the_pilot(
@@ -210,7 +210,7 @@ def test_the_answer_page_states_the_promise_and_keeps_answers_on_errors(
     thanks = client.get(url).content.decode()
     assert 'data-testid="survey-done"' in thanks
     assert SurveyResponse.objects.get().arm == "pilot"
-    assert client.post(url, data).status_code == 400  # twice: a conflict, said on the page
+    assert client.post(url, data).status_code == 409  # twice: a conflict, said on the page
 
 
 def test_the_comparison_group_answers_without_seeing_the_pilot(

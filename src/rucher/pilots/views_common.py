@@ -16,18 +16,14 @@ from rucher.pilots import policy
 from rucher.pilots.models import Pilot
 
 
-def status_of(error: RucherError, *, conflict: int = 400) -> int:
-    """404, 403, ``conflict`` for a Conflict, else 400.
-
-    The programme pages answer a Conflict with 409; the support, survey and deployment pages
-    have always answered it with 400, hence the parameter.
-    """
+def status_of(error: RucherError) -> int:
+    """404, 403, 409 for a Conflict (as the API answers it), else 400."""
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, Forbidden):
         return 403
     if isinstance(error, Conflict):
-        return conflict
+        return 409
     return 400
 
 

@@ -161,7 +161,7 @@ def pilot_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except RucherError as error:
             add_service_error(form, error)
-            return _render_form(request, form, pilot=pilot, status=status_of(error, conflict=409))
+            return _render_form(request, form, pilot=pilot, status=status_of(error))
         messages.success(request, _("The pilot has been updated."))
         return redirect("pilots:detail", slug=pilot.slug)
     return _render_form(request, form, pilot=pilot, status=400)
@@ -244,7 +244,7 @@ def pilot_detail(request: HttpRequest, slug: str) -> HttpResponse:
             pilot,
             error=error.message,
             failed=failed,
-            status=status_of(error, conflict=409),
+            status=status_of(error),
         )
     return redirect("pilots:detail", slug=pilot.slug)
 
@@ -496,7 +496,7 @@ def _scope_action(request: HttpRequest, viewer: User, pilot: Pilot) -> HttpRespo
             beta_chosen=beta_chosen,
             error=message,
             failed=failed,
-            status=status_of(error, conflict=409),
+            status=status_of(error),
         )
     return redirect("pilots:scope", slug=pilot.slug)
 
@@ -721,7 +721,7 @@ def _objectives_action(request: HttpRequest, viewer: User, pilot: Pilot) -> Http
             pilot,
             error=message,
             failed=failed,
-            status=status_of(error, conflict=409),
+            status=status_of(error),
             **kept,
         )
     return redirect("pilots:objectives", slug=pilot.slug)
