@@ -14,6 +14,8 @@ of ``evaluation.py`` sound.
   6 (about six months), ending the day before the start. The pilot period is read in whole
   blocks ending on its last complete day; days left over at the very start (the launch) are
   not read. A pilot that has run for less than four weeks is read as one short block.
+- **Windows**: a KPI read on a window shorter than the block (a 7-day contributor rate)
+  is the mean of the whole windows that tile the block, ending on its last day.
 - **Weeks**: a rolling reading of the four weeks ending each week, counted back from the
   last complete day (every week up to 12 weeks, every other week up to 24, then every
   fourth week), for the weekly chart and the novelty check. Rolling readings stay on
@@ -227,6 +229,38 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
+def window_ends(block: Period, window: int | None) -> list[datetime.date]:
+    """The last days of the windows a block is read on, latest first.
+
+    A window as long as the block (or none) is one reading. A shorter one tiles the block
+    backwards from its end, as many whole windows as fit: a 7-day KPI on a four-week block is
+    the mean of its four weeks, not its last week alone (one week in four would widen the
+    intervals and let a single quiet week pass for a trend)."""
+    if window is None or window >= block.days:
+        return [block.end]
+    count = block.days // window
+    return [block.end - datetime.timedelta(days=window * i) for i in range(count)]
+
+
+class _Readings:
+    """One unit's readings of one KPI, each window read once (the weekly series and the
+    pilot blocks end on the same days)."""
+
+    def __init__(self, key: str, scope: Scope, window: int | None) -> None:
+        self.key, self.scope, self.window = key, scope, window
+        self._by_end: dict[datetime.date, float | None] = {}
+
+    def rolling(self, end: datetime.date) -> float | None:
+        if end not in self._by_end:
+            self._by_end[end] = reading(self.key, self.scope, rolling(end), self.window)
+        return self._by_end[end]
+
+    def block(self, block: Period) -> float | None:
+        if block.days != BLOCK_DAYS:  # the short block of a young pilot: read as it is
+            return reading(self.key, self.scope, block, self.window)
+        return _mean([self.rolling(end) for end in window_ends(block, self.window)])
+
+
 def panel(
     pilot: Pilot,
     key: str,
@@ -239,24 +273,15 @@ def panel(
     read_window = kpi_window(key, window)
     result = Panel(key=key, window=read_window, units=found)
     for unit in found:
-        scope = unit.scope
-        result.pre[unit.key] = [reading(key, scope, b, read_window) for b in line.pre_blocks]
+        readings = _Readings(key, unit.scope, read_window)
+        result.pre[unit.key] = [readings.block(b) for b in line.pre_blocks]
         if line.during is None:
             continue
-        by_end = {end: reading(key, scope, rolling(end), read_window) for end in line.week_ends}
-        result.weekly[unit.key] = [by_end[end] for end in line.week_ends]
-        # The pilot blocks end on week ends: their readings are the rolling ones already.
-        result.during[unit.key] = [
-            by_end[b.end]
-            if b.end in by_end and b.days == BLOCK_DAYS
-            else reading(key, scope, b, read_window)
-            for b in line.during_blocks
-        ]
+        result.weekly[unit.key] = [readings.rolling(end) for end in line.week_ends]
+        result.during[unit.key] = [readings.block(b) for b in line.during_blocks]
     if line.during is not None and others:
-        everyone_else = Scope(communities=others)
-        result.others_after = _mean(
-            [reading(key, everyone_else, b, read_window) for b in line.during_blocks]
-        )
+        everyone_else = _Readings(key, Scope(communities=others), read_window)
+        result.others_after = _mean([everyone_else.block(b) for b in line.during_blocks])
     return result
 
 
