@@ -703,8 +703,10 @@ def test_admin_site_adds_kinds_and_shows_communities(as_, communities, admin):
             "name_fr": "Guilde",
             "default_visibility": "private",
             "position": "9",
-            "description_template": "",
-            "default_charter": "",
+            "description_template_en": "",
+            "description_template_fr": "## Qui nous sommes\n",
+            "default_charter_en": "",
+            "default_charter_fr": "",
         },
     )
     assert response.status_code == 302

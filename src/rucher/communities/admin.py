@@ -51,8 +51,10 @@ class CommunityKindAdmin(admin.ModelAdmin):
         "name_fr",
         "default_visibility",
         "position",
-        "description_template",
-        "default_charter",
+        "description_template_en",
+        "description_template_fr",
+        "default_charter_en",
+        "default_charter_fr",
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CommunityKind]:
@@ -95,7 +97,9 @@ class CommunityAdmin(ReadOnlyAdmin):
     search_fields = ("name", "slug", "description")
     list_select_related = ("kind",)
     date_hierarchy = "created_at"
-    exclude = ("tags",)
+    # A read-only file field shows a link to the file's URL, and files are never served by
+    # URL (decision 0004): the images are seen on the community's page, through the policy.
+    exclude = ("tags", "avatar", "banner")
     actions = ["archive", "unarchive"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Community]:

@@ -942,7 +942,7 @@ def community_kinds_list(request: HttpRequest) -> list[CommunityKindOut]:
             code=kind.code,
             name=kind.name,
             default_visibility=kind.default_visibility,
-            description_template=kind.description_template,
+            description_template=kind.description_template(),
         )
         for kind in selectors.kinds()
     ]

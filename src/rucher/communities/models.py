@@ -38,14 +38,16 @@ class CommunityKind(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=80)
     name_fr = models.CharField(_("name (French)"), max_length=80)
-    description_template = models.TextField(_("description skeleton"), blank=True)
+    description_template_en = models.TextField(_("description skeleton (English)"), blank=True)
+    description_template_fr = models.TextField(_("description skeleton (French)"), blank=True)
     default_visibility = models.CharField(
         _("default visibility"),
         max_length=10,
         choices=Visibility.choices,
         default=Visibility.OPEN,
     )
-    default_charter = models.TextField(_("default charter"), blank=True)
+    default_charter_en = models.TextField(_("default charter (English)"), blank=True)
+    default_charter_fr = models.TextField(_("default charter (French)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -58,7 +60,26 @@ class CommunityKind(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
+        return self.name_fr if _is_french(get_language()) else self.name_en
+
+    def description_template(self, language: str | None = None) -> str:
+        """The skeleton in ``language`` (default: the active one), else in the other."""
+        return _in_language(language, self.description_template_en, self.description_template_fr)
+
+    def default_charter(self, language: str | None = None) -> str:
+        """The charter in ``language`` (default: the active one), else in the other."""
+        return _in_language(language, self.default_charter_en, self.default_charter_fr)
+
+
+def _is_french(language: str | None) -> bool:
+    return (language or "en").startswith("fr")
+
+
+def _in_language(language: str | None, english: str, french: str) -> str:
+    # An administrator may fill one language only: the other is better than nothing.
+    if _is_french(language or get_language()):
+        return french or english
+    return english or french
 
 
 class CommunityQuerySet(models.QuerySet["Community"]):

@@ -54,7 +54,8 @@ class CommunityKindRef(Schema):
 class CommunityKindOut(CommunityKindRef):
     default_visibility: str = Field(json_schema_extra=_enum(VISIBILITIES))
     description_template: str = Field(
-        description="The skeleton a new community's description starts from."
+        description="The skeleton a new community's description starts from, in the caller's"
+        " language."
     )
 
 

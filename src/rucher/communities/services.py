@@ -126,6 +126,11 @@ def _kind(kind_code: str) -> CommunityKind:
     return kind
 
 
+def _language_of(actor: User) -> str | None:
+    """The creator's chosen language, else (None) the language of the request."""
+    return actor.language or None
+
+
 def _visibility(value: str) -> str:
     if value not in Visibility.values:
         raise _field_error("visibility", _("Choose open, private or secret."))
@@ -173,13 +178,15 @@ def community_create(
         description = _text("description", description, 5000)
     if charter is not None:
         charter = _text("charter", charter, 10000)
+    # The template speaks the language of whoever will own the community.
+    language = _language_of(owner or actor)
     community = Community(
         name=name,
         slug=_slug_for(name, slug),
         kind=kind_row,
         visibility=_visibility(visibility or kind_row.default_visibility),
-        description=description if description is not None else kind_row.description_template,
-        charter=charter if charter is not None else kind_row.default_charter,
+        description=kind_row.description_template(language) if description is None else description,
+        charter=kind_row.default_charter(language) if charter is None else charter,
         allows_guests=allows_guests,
         created_by=actor,
         created_at=occurred_at or clock.now(),
