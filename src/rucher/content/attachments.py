@@ -9,7 +9,8 @@ the browser sent: images (JPEG, PNG, GIF, WebP, read by Pillow), PDF, Office Ope
 (docx, xlsx, pptx, without macros), OpenDocument, and plain UTF-8 text (txt, csv,
 Markdown). The stored content type is the sniffed one, and the display name gets the
 extension of what the file really is. Images get a small re-encoded preview (no EXIF);
-the original is downloaded as the uploader sent it.
+the original is downloaded as the uploader sent it, except that a JPEG photo loses its
+metadata (location, device, comments: ``core.jpeg_metadata``) without losing a pixel.
 
 Every download goes through ``policy.access_attachment`` first, then
 ``attachment_response``: always a download (``Content-Disposition: attachment``) except an
@@ -36,11 +37,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from rucher.core import clock, events
 from rucher.core.errors import Forbidden, Invalid, NotFound
 from rucher.core.images import MAX_PIXELS
+from rucher.core.jpeg_metadata import NotAJpeg, strip_jpeg_metadata
 from rucher.core.transactions import delete_file_after_commit
 
 if TYPE_CHECKING:
@@ -340,6 +342,18 @@ def can_upload(user: User) -> bool:
     )
 
 
+def _without_metadata(data: bytes) -> bytes:
+    """A photo's location, device and comments removed (``core.jpeg_metadata``). Pillow read
+    the file, so a layout the stripper does not follow is re-encoded rather than kept."""
+    try:
+        return strip_jpeg_metadata(data)
+    except NotAJpeg:
+        with Image.open(io.BytesIO(data)) as image:
+            buffer = io.BytesIO()
+            ImageOps.exif_transpose(image).convert("RGB").save(buffer, "JPEG", quality=92)
+            return buffer.getvalue()
+
+
 def attachment_upload(*, actor: User, upload: UploadedFile) -> Attachment:
     """Check and store a file; it stays pending until a post or comment claims it."""
     from rucher.content.models import Attachment
@@ -372,6 +386,10 @@ def attachment_upload(*, actor: User, upload: UploadedFile) -> Attachment:
     found = sniff(handle, upload.name or "")
     preview = _preview(handle) if found.image_format else None
     handle.seek(0)
+    stored: UploadedFile | ContentFile[bytes] = upload
+    if found.image_format == "JPEG":
+        stored = ContentFile(_without_metadata(handle.read()))
+        size = stored.size
     attachment = Attachment(
         uploaded_by=actor,
         name=safe_name(upload.name or "", found.extensions),
@@ -382,7 +400,7 @@ def attachment_upload(*, actor: User, upload: UploadedFile) -> Attachment:
         created_at=clock.now(),
     )
     try:
-        attachment.file.save("file", upload, save=False)
+        attachment.file.save("file", stored, save=False)
         if preview is not None:
             attachment.thumbnail.save("preview", preview.content, save=False)
         with transaction.atomic():
