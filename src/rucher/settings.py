@@ -164,9 +164,11 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
-# Media is never served by URL: every file goes through a view that applies the access policy.
+# Media is never served by URL, local or in a bucket: every file goes through a view that
+# applies the access policy (docs/decisions/0004-media-through-policy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local files under MEDIA_ROOT, or an S3-compatible bucket when S3_BUCKET is set.
+    "default": config.file_storage(),
     # Hashed file names let browsers cache static files for a year; `rucher serve` runs
     # collectstatic first. Tests and DEBUG read the source files directly.
     "staticfiles": {

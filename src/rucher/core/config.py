@@ -7,6 +7,7 @@ import secrets
 import zoneinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -139,6 +140,78 @@ def caches(redis_url: str, data_dir: Path | None = None) -> dict[str, Any]:
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+S3_VARIABLES = (
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_PREFIX",
+    "S3_ADDRESSING_STYLE",
+)
+S3_ADDRESSING_STYLES = ("path", "virtual")
+
+
+def file_storage() -> dict[str, Any]:
+    """Django's default storage: local files, or an S3-compatible bucket when S3_BUCKET is set.
+
+    Files in the bucket are private: no ACL is sent (objects take the bucket's, which must be
+    private), an accidental ``.url`` is a signed link that expires, and a name already taken
+    gets another name instead of replacing someone's file. Rucher itself never hands out a
+    URL to a stored file: every download goes through a view that applies the access policy.
+    """
+    read = {name: os.environ.get(name, "").strip() for name in S3_VARIABLES}
+    bucket = read["S3_BUCKET"]
+    if not bucket:
+        stray = [name for name, value in read.items() if value]
+        if stray:
+            raise ImproperlyConfigured(
+                f"{', '.join(stray)} set but S3_BUCKET is empty: set S3_BUCKET to the bucket's "
+                "name to store files there, or unset them to keep files on the local disk."
+            )
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    access_key, secret_key = read["S3_ACCESS_KEY_ID"], read["S3_SECRET_ACCESS_KEY"]
+    if not (access_key and secret_key):
+        missing = [name for name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY") if not read[name]]
+        raise ImproperlyConfigured(
+            f"S3_BUCKET is set but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing: give the key pair of an account "
+            "that may read, write and delete in the bucket."
+        )
+    endpoint = read["S3_ENDPOINT_URL"]
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ImproperlyConfigured(
+                f"S3_ENDPOINT_URL={endpoint!r} is not an http:// or https:// address "
+                "(for example https://s3.fr-par.scw.cloud or http://minio:9000)."
+            )
+    style = read["S3_ADDRESSING_STYLE"].lower() or ("path" if endpoint else "virtual")
+    if style not in S3_ADDRESSING_STYLES:
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE={read['S3_ADDRESSING_STYLE']!r} is unknown: use path "
+            "(https://host/bucket/key) or virtual (https://bucket.host/key)."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "endpoint_url": endpoint or None,
+            "region_name": read["S3_REGION"] or None,
+            "addressing_style": style,
+            "signature_version": "s3v4",
+            "location": read["S3_PREFIX"].strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # A file read from the bucket is kept in memory up to this size, on disk beyond.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
 
 
 def check_time_zone(name: str) -> None:

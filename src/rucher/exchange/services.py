@@ -6,7 +6,9 @@ own data (GDPR portability) and see only their own exports.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import User
 from rucher.core import events
 from rucher.core.errors import Forbidden, Invalid, NotFound
+from rucher.core.files import local_copy, store_local_file
 from rucher.core.progress import NullProgress, Progress
 from rucher.exchange.archive import Archive, ArchiveError, max_archive_bytes
 from rucher.exchange.models import ExportRun, ImportRun, RunStatus
@@ -57,8 +60,9 @@ def import_create(
         if size is not None and size > max_archive_bytes():
             message = _("The file is over the size limit.")
             raise Invalid(message, fields={"file": [message]})
+        # In the storage, not on this host's disk: the worker that reads it may run elsewhere.
         stored = default_storage.save(f"imports/{uuid.uuid4().hex}.zip", File(upload))
-        path = default_storage.path(stored)
+        path = stored
     if not path:
         message = _("Choose a file.")
         raise Invalid(message, fields={"file": [message]})
@@ -83,10 +87,17 @@ def import_create(
     return run
 
 
-def _archive_path(run: ImportRun) -> str:
+def _open_archive(run: ImportRun, stack: ExitStack) -> Archive:
+    """The run's archive, open until ``stack`` closes: an upload is read from a temporary
+    copy of the stored file, a file named on the command line where it is."""
     if run.stored_name:
-        return default_storage.path(run.stored_name)
-    return str(run.state.get("path") or run.path)
+        try:
+            path = stack.enter_context(local_copy(run.stored_name))
+        except FileNotFoundError:
+            raise ArchiveError(f"{run.path}: the uploaded file is no longer stored") from None
+    else:
+        path = Path(run.state.get("path") or run.path)
+    return stack.enter_context(Archive(path))
 
 
 def import_execute(
@@ -102,13 +113,13 @@ def import_execute(
     run = ImportRun.objects.get(pk=run_id)
     if run.status == RunStatus.DONE:
         return run
-    try:
-        archive = Archive(_archive_path(run))
-    except ArchiveError as error:
-        run.status, run.error, run.finished_at = RunStatus.FAILED, str(error), timezone.now()
-        run.save()
-        return run
-    with archive:
+    with ExitStack() as stack:
+        try:
+            archive = _open_archive(run, stack)
+        except ArchiveError as error:
+            run.status, run.error, run.finished_at = RunStatus.FAILED, str(error), timezone.now()
+            run.save()
+            return run
         importer = Importer(
             run,
             archive,
@@ -156,11 +167,13 @@ def export_execute(*, run_id: int) -> ExportRun:
     run.status = RunStatus.RUNNING
     run.save(update_fields=["status"])
     name = f"exports/rucher-export-{run.pk}-{uuid.uuid4().hex[:8]}.zip"
-    target = Path(default_storage.path(name))
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        exporter = Exporter(person=run.person)
-        run.counts = exporter.write(target)
+        # Written to a local file first (zipfile seeks back to finish each member), then
+        # stored: the storage may be a bucket.
+        with tempfile.TemporaryDirectory(prefix="rucher-export-") as folder:
+            target = Path(folder) / Path(name).name
+            run.counts = Exporter(person=run.person).write(target)
+            name = store_local_file(target, name)
     except Exception as error:
         run.status, run.error = RunStatus.FAILED, str(error)
         run.finished_at = timezone.now()
