@@ -605,3 +605,13 @@ def test_thresholds_can_be_overridden(people):
     config.lifecycle_thresholds = {"habitual_min_days": 3}
     config.save()
     assert kpis.kpi_habitual_users(community(), period()).numerator == 1
+
+
+def test_reads_shared_within_a_page_only(db, django_assert_num_queries):
+    """Inside ``shared_reads()`` each person's unit on a day is read once for the page."""
+    day = datetime.date(2025, 3, 1)
+    with kpis.shared_reads(), django_assert_num_queries(1):
+        assert kpis.units_on(day) is kpis.units_on(day)
+    with django_assert_num_queries(2):
+        kpis.units_on(day)
+        kpis.units_on(day)

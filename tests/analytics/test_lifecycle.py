@@ -256,6 +256,31 @@ def test_explanation_in_plain_language():
         assert "0,62" in lifecycle.explain(figures, ESTABLISHMENT)
 
 
+def test_silent_explanation_quotes_the_configured_days(db):
+    """An administrator's 35 silent days, not the default 56, in the rule and its text."""
+    from rucher.analytics.models import AnalyticsConfig
+
+    silent = fig(contributions_silent_window=0, contributors=0, contributions=0)
+    stage, rule, derived = candidate(
+        silent,
+        steady(),
+        previous_stage=ESTABLISHMENT,
+        age_days=40,
+        volume_quartile=None,
+        settings={**TH, "dormant_silent_days": 35},
+    )
+    assert (stage, rule) == (DORMANT, "dormant_silent")
+    figures = {**silent, **derived, "candidate": stage, "rule": rule}
+    with translation.override("en"):
+        assert lifecycle.explain(figures, DORMANT) == "no contribution for 35 days: dormant"
+        # A week stored before the figure was kept reads the threshold configured now.
+        del figures["silent_days"]
+        config = AnalyticsConfig.current()
+        config.lifecycle_thresholds = {"dormant_silent_days": 42}
+        config.save()
+        assert lifecycle.explain(figures, DORMANT) == "no contribution for 42 days: dormant"
+
+
 # --- the weekly computation --------------------------------------------------------------
 
 

@@ -27,10 +27,14 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -49,6 +53,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from rucher.analytics.betweenness import betweenness
 from rucher.analytics.models import (
     AnalyticsConfig,
     CommunityDay,
@@ -75,8 +80,8 @@ KPI_DEFAULTS: dict[str, Any] = {
     "half_share": 0.50,  # absence / elephant factors: the smallest group making >= 50 %
     "broker_top_share": 0.10,  # brokers: top decile of betweenness...
     "broker_min_units": 2,  # ...whose ties span >= 2 org units
-    "betweenness_exact_max_nodes": 300,  # above: sampled betweenness (k pivots, seed 0)
-    "betweenness_sample": 48,
+    "betweenness_exact_max_nodes": 500,  # above: estimated from k pivots (seed 0)
+    "betweenness_sample": 100,
     "silent_days": 28,  # vitality: a community without a post for 28 days is silent
     "no_post_alert_days": 7,  # alert: no post for 7 days
     "unanswered_alert_hours": 48,  # alert: a question without a reply for 48 h
@@ -84,6 +89,32 @@ KPI_DEFAULTS: dict[str, Any] = {
 }
 
 MANAGING_ROLES = ("owner", "animator")
+
+
+# Reads that several KPIs of one page make alike (each person's org unit on a day, a window's
+# distinct edges): inside ``shared_reads()`` each is made once for the page, outside it every
+# call reads afresh. Never across requests: the rollups move on.
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("analytics_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _once[T](key: Any, read: Callable[[], T]) -> T:
+    """``read()``, or what it returned for ``key`` earlier in the same ``shared_reads()``."""
+    memo = _SHARED.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    result: T = memo[key]
+    return result
 
 
 def thresholds() -> dict[str, Any]:
@@ -158,12 +189,17 @@ def _unit_people(org_unit_id: int, day: datetime.date) -> QuerySet:
 
 
 def units_on(day: datetime.date) -> dict[int, int | None]:
-    """person id → org unit id on ``day`` (people without a PersonUnit row are absent)."""
-    units: dict[int, int | None] = {}
-    rows = PersonUnit.objects.filter(since__lte=day).order_by("person_id", "since")
-    for person_id, unit_id in rows.values_list("person_id", "org_unit_id"):
-        units[person_id] = unit_id
-    return units
+    """person id → org unit id on ``day`` (people without a PersonUnit row are absent).
+    Shared within ``shared_reads()``: callers must not change it."""
+
+    def read() -> dict[int, int | None]:
+        units: dict[int, int | None] = {}
+        rows = PersonUnit.objects.filter(since__lte=day).order_by("person_id", "since")
+        for person_id, unit_id in rows.values_list("person_id", "org_unit_id"):
+            units[person_id] = unit_id
+        return units
+
+    return _once(("units_on", day), read)
 
 
 def _unit_of(ref: str, day: datetime.date) -> Subquery:
@@ -202,6 +238,10 @@ def _count_people(qs: QuerySet) -> int:
     return qs.values("person_id").distinct().count()
 
 
+def _people(qs: QuerySet) -> set[int]:
+    return set(qs.values_list("person_id", flat=True).distinct().order_by())
+
+
 def _rows(
     scope: Scope, start: datetime.date, end: datetime.date, *, presence: bool = False
 ) -> QuerySet[PersonDay]:
@@ -235,6 +275,52 @@ def _staff_on_row(day_ref: str = "day", person_ref: str = "person_id") -> Q:
         since__lte=OuterRef(day_ref),
     ).filter(Q(until__isnull=True) | Q(until__gt=OuterRef(day_ref)))
     return Q(Exists(managing)) | Q(Exists(team))
+
+
+class _StaffJudge:
+    """``_staff_on_row`` in memory for rows between two days: the few staff spans that
+    overlap them are read once (a look-up per row cost seconds on a large window)."""
+
+    def __init__(self, scope: Scope, start: datetime.date, end: datetime.date) -> None:
+        managing_spans = MembershipSpan.objects.filter(
+            _overlapping("start", "end", start, end), role__in=MANAGING_ROLES
+        )
+        if scope.communities is not None:
+            managing_spans = managing_spans.filter(community_id__in=scope.communities)
+        team_spans = PersonRoleSpan.objects.filter(
+            _overlapping("since", "until", start, end),
+            role__in=thresholds()["staff_global_roles"],
+        )
+        self.candidates = Q(person_id__in=managing_spans.values("person_id")) | Q(
+            person_id__in=team_spans.values("person_id")
+        )
+        self.managing: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]]
+        self.managing = defaultdict(list)
+        for community, person, since, until in managing_spans.values_list(
+            "community_id", "person_id", "start", "end"
+        ):
+            self.managing[(community, person)].append((since, until))
+        self.team: dict[int, list[tuple[datetime.date, datetime.date | None]]]
+        self.team = defaultdict(list)
+        for person, since, until in team_spans.values_list("person_id", "since", "until"):
+            self.team[person].append((since, until))
+
+    def __call__(self, person: int, community: int | None, day: datetime.date) -> bool:
+        if person in self.team and _covered(self.team[person], day):
+            return True
+        key = (community, person) if community is not None else None
+        return key in self.managing and _covered(self.managing[key], day)
+
+
+def _overlapping(start_field: str, end_field: str, start: datetime.date, end: datetime.date) -> Q:
+    """Half-open spans that cover at least one day of ``start`` … ``end``."""
+    return Q(**{f"{start_field}__lte": end}) & (
+        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": start})
+    )
+
+
+def _covered(spans: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> bool:
+    return any(since <= day and (until is None or until > day) for since, until in spans)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -360,35 +446,41 @@ def kpi_stickiness(scope: Scope, period: Period, *, window: int | None = None) -
     DAU(d): members (on the period's end) reached on d; MAU(d): reached on one of the
     ``mau_days`` days ending on d. Days with MAU = 0 are left out of the mean.
     One query: each distinct (person, day) reached is grouped by its day and the person's
-    next reached day; a person counts in MAU(d) for d in [day, min(day + 28, next)).
+    next reached day (``LEAD``); a person counts in MAU(d) for d in [day, min(day + 28,
+    next)).
     """
     mau = int(thresholds()["mau_days"])
     start, end = period.window(window)
     lo = start - datetime.timedelta(days=mau - 1)
     members = population(scope, end)
-    base = _rows(scope, lo, end, presence=True).filter(REACHED)
-    following = (
-        base.filter(person_id=OuterRef("person_id"), day__gt=OuterRef("day"))
-        .order_by("day")
-        .values("day")[:1]
+    reached = (
+        _rows(scope, lo, end, presence=True)
+        .filter(REACHED, person_id__in=members)
+        .values("person_id", "day")
+        .distinct()
     )
-    groups = (
-        base.filter(person_id__in=members)
-        .annotate(following=Subquery(following))
-        .values("day", "following")
-        .annotate(n=Count("person_id", distinct=True))
-    )
+    inner, params = reached.query.sql_with_params()
+    quote = connection.ops.quote_name
+    person, day = quote("person_id"), quote("day")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {day}, following, COUNT(*) FROM (SELECT {day}, LEAD({day}) OVER "
+            f"(PARTITION BY {person} ORDER BY {day}) AS following FROM ({inner}) reached) "
+            f"pairs GROUP BY {day}, following",
+            params,
+        )
+        groups = cursor.fetchall()
     size = (end - lo).days + 2
     daily = [0] * size
     covered = [0] * (size + mau)
-    for row in groups:
-        offset = (row["day"] - lo).days
-        daily[offset] += row["n"]
+    for first, following, n in groups:
+        offset = (_as_date(first) - lo).days
+        daily[offset] += n
         stop = offset + mau
-        if row["following"] is not None:
-            stop = min(stop, (row["following"] - lo).days)
-        covered[offset] += row["n"]
-        covered[stop] -= row["n"]
+        if following is not None:
+            stop = min(stop, (_as_date(following) - lo).days)
+        covered[offset] += n
+        covered[stop] -= n
     ratios: list[float] = []
     running = 0
     for offset in range((end - lo).days + 1):
@@ -400,6 +492,11 @@ def kpi_stickiness(scope: Scope, period: Period, *, window: int | None = None) -
         return _value("stickiness", period, window, None, None, None, group)
     total = sum(ratios)
     return _value("stickiness", period, window, total / len(ratios), total, len(ratios), group)
+
+
+def _as_date(value: datetime.date | str) -> datetime.date:
+    """A day read by raw SQL: a date, or SQLite's ISO text (no column type to convert it)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def _contribution_totals(scope: Scope, start: datetime.date, end: datetime.date, members=None):
@@ -486,9 +583,17 @@ def kpi_organic_share(scope: Scope, period: Period, *, window: int | None = None
     """Contributions by organic people ÷ all contributions of the scope in the window."""
     start, end = period.window(window)
     rows = _rows(scope, start, end).filter(CONTRIBUTING)
-    total = rows.aggregate(n=Sum("contributions"))["n"] or 0
-    staff = rows.filter(_staff_on_row()).aggregate(n=Sum("contributions"))["n"] or 0
-    people = _count_people(rows)
+    summary = rows.aggregate(total=Sum("contributions"), people=Count("person_id", distinct=True))
+    total, people = summary["total"] or 0, summary["people"]
+    # Only the rows of people with a staff span in the window need judging, in memory.
+    judge = _StaffJudge(scope, start, end)
+    staff = sum(
+        n
+        for person, community, day, n in rows.filter(judge.candidates).values_list(
+            "person_id", "community_id", "day", "contributions"
+        )
+        if judge(person, community, day)
+    )
     organic = total - staff
     return _value("organic_share", period, window, _ratio(organic, total), organic, total, people)
 
@@ -665,10 +770,12 @@ def kpi_churn(scope: Scope, period: Period, *, window: int | None = 28) -> KpiVa
         end - datetime.timedelta(days=2 * w - 1),
         end - datetime.timedelta(days=w),
     )
-    later = _active(scope, before_end + DAY, end).filter(person_id=OuterRef("person_id"))
-    active_before = _active(scope, before_start, before_end)
-    den = _count_people(active_before)
-    num = _count_people(active_before.filter(~Exists(later)))
+    # Two reads of distinct people, compared in memory (a "not active later" look-up per
+    # row of the first window cost more).
+    active_before = _people(_active(scope, before_start, before_end))
+    active_later = _people(_active(scope, before_end + DAY, end))
+    den = len(active_before)
+    num = len(active_before - active_later)
     return _with_days(
         _value("churn", period, w, _ratio(num, den), num, den, den), before_start, end
     )
@@ -677,8 +784,17 @@ def kpi_churn(scope: Scope, period: Period, *, window: int | None = 28) -> KpiVa
 # --- network -----------------------------------------------------------------------------
 
 
-def _edges(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet:
-    return _interactions(scope, start, end).values("source_id", "target_id").distinct()
+def _edges(scope: Scope, start: datetime.date, end: datetime.date) -> frozenset[tuple[int, int]]:
+    """The distinct directed edges (source, target) of the window."""
+    return _once(
+        ("edges", scope, start, end),
+        lambda: frozenset(
+            _interactions(scope, start, end)
+            .values_list("source_id", "target_id")
+            .distinct()
+            .order_by()
+        ),
+    )
 
 
 def kpi_reciprocity(scope: Scope, period: Period, *, window: int | None = None) -> KpiValue:
@@ -688,7 +804,7 @@ def kpi_reciprocity(scope: Scope, period: Period, *, window: int | None = None) 
     # One read of the distinct edges, matched in memory: a correlated "reverse exists"
     # look-up per edge has no index to use (the unique key starts with the day) and grew
     # with the square of the edges (minutes at 10,000 people).
-    edges = set(_edges(scope, start, end).values_list("source_id", "target_id"))
+    edges = _edges(scope, start, end)
     den = len(edges)
     num = sum(1 for source, target in edges if (target, source) in edges)
     people = len({source for source, _t in edges} | {target for _s, target in edges})
@@ -700,15 +816,17 @@ def _external_internal(scope: Scope, period: Period, window: int | None) -> tupl
     known org unit on the window's last day. Organisation or communities: E = different
     units, I = same unit. An org unit scope: E = one end outside its subtree, I = both in."""
     start, end = period.window(window)
-    edges = (
-        _interactions(scope, start, end)
-        .values("source_id", "target_id")
-        .annotate(su=_unit_of("source_id", end), tu=_unit_of("target_id", end))
-        .filter(su__isnull=False, tu__isnull=False)
-        .distinct()
-    )
-    # One read, classified in memory (each count was a query re-running the unit look-ups).
-    rows = list(edges.values_list("source_id", "target_id", "su", "tu"))
+    return _once(("external_internal", scope, start, end), lambda: _classify(scope, start, end))
+
+
+def _classify(scope: Scope, start: datetime.date, end: datetime.date) -> tuple[int, int, int]:
+    # Edges and units read once, matched in memory (a unit look-up per edge cost more).
+    units = units_on(end)
+    rows = [
+        (source, target, units[source], units[target])
+        for source, target in _edges(scope, start, end)
+        if units.get(source) is not None and units.get(target) is not None
+    ]
     if scope.org_unit_id is not None:
         subtree = set(_subtree(scope.org_unit_id))
         internal = sum(1 for _s, _t, su, tu in rows if su in subtree and tu in subtree)
@@ -758,9 +876,7 @@ def kpi_new_bridges(scope: Scope, period: Period, *, window: int | None = None) 
     (on the window's last day) are known and different. Communities: the pair interacted in
     one of them on that first day. Org unit: at least one of the two is in its subtree."""
     start, end = period.window(window)
-    pairs = FirstInteraction.objects.filter(first_day__gte=start, first_day__lte=end).annotate(
-        lu=_unit_of("person_low_id", end), hu=_unit_of("person_high_id", end)
-    )
+    pairs = FirstInteraction.objects.filter(first_day__gte=start, first_day__lte=end)
     if scope.communities is not None:
         together = Interaction.objects.filter(
             community_id__in=scope.communities, day=OuterRef("first_day")
@@ -772,15 +888,21 @@ def kpi_new_bridges(scope: Scope, period: Period, *, window: int | None = None) 
     if scope.org_unit_id is not None:
         people = _unit_people(scope.org_unit_id, end)
         pairs = pairs.filter(Q(person_low_id__in=people) | Q(person_high_id__in=people))
-    all_new = pairs.count()
+    new_pairs = list(pairs.values_list("person_low_id", "person_high_id"))
+    all_new = len(new_pairs)
     if not all_new and not _interactions(scope, start, end).exists():
         return _value("new_bridges", period, window, None, None, 0, 0)
-    bridges = pairs.filter(lu__isnull=False, hu__isnull=False).exclude(lu=F("hu"))
-    n = bridges.count()
-    people_count = len(
-        set(bridges.values_list("person_low_id", flat=True))
-        | set(bridges.values_list("person_high_id", flat=True))
-    )
+    # Units read once and matched in memory (a look-up per pair cost more).
+    units = units_on(end)
+    bridges = [
+        (low, high)
+        for low, high in new_pairs
+        if units.get(low) is not None
+        and units.get(high) is not None
+        and units.get(low) != units.get(high)
+    ]
+    n = len(bridges)
+    people_count = len({low for low, _high in bridges} | {high for _low, high in bridges})
     return _value(
         "new_bridges", period, window, float(n), n, all_new, people_count, {"new_pairs": all_new}
     )
@@ -812,43 +934,40 @@ def kpi_department_elephant_factor(
     return _value("department_elephant_factor", period, window, k, k, whole, contributors, parts)
 
 
-def _graph(scope: Scope, start: datetime.date, end: datetime.date):
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_edges_from(_edges(scope, start, end).values_list("source_id", "target_id"))
-    return graph
-
-
 def kpi_brokers(scope: Scope, period: Period, *, window: int | None = None) -> KpiValue:
     """How many people are in the top 10 % of betweenness (undirected graph of the window's
     interaction edges; ceil(10 % of people), betweenness > 0) and have neighbours in at least
-    2 org units (units on the window's last day). A count only: never names."""
-    import networkx as nx
+    2 org units (units on the window's last day). A count only: never names.
 
+    Betweenness is exact up to ``betweenness_exact_max_nodes`` people, estimated above from
+    ``betweenness_sample`` pivots (``betweenness.betweenness``, seed 0); scores are compared
+    to 12 decimal places, so that rounding never decides a tie."""
     settings = thresholds()
     start, end = period.window(window)
-    graph = _graph(scope, start, end)
-    n = graph.number_of_nodes()
+    edges = _edges(scope, start, end)
+    n = len({node for source, target in edges if source != target for node in (source, target)})
     if n == 0:
         return _value("brokers", period, window, None, None, 0, 0)
     sampled = n > settings["betweenness_exact_max_nodes"]
-    if sampled:
-        centrality = nx.betweenness_centrality(
-            graph, k=min(settings["betweenness_sample"], n), seed=0
-        )
-    else:
-        centrality = nx.betweenness_centrality(graph)
+    centrality = betweenness(
+        edges, pivots=min(settings["betweenness_sample"], n) if sampled else None, seed=0
+    )
     top_n = math.ceil(settings["broker_top_share"] * n)
-    ranked = sorted(centrality.items(), key=lambda item: (-item[1], item[0]))[:top_n]
+    ranked = sorted(centrality.items(), key=lambda item: (-round(item[1], 12), item[0]))[:top_n]
     units = units_on(end)
-    brokers = 0
-    for person, score in ranked:
-        if score <= 0:
+    # The units of the neighbours of the top people only.
+    spanned: dict[int, set[int | None]] = {
+        person: set() for person, score in ranked if round(score, 12) > 0
+    }
+    for source, target in edges:
+        if source == target:
             continue
-        spanned = {units.get(other) for other in graph.neighbors(person)} - {None}
-        if len(spanned) >= settings["broker_min_units"]:
-            brokers += 1
+        if source in spanned:
+            spanned[source].add(units.get(target))
+        if target in spanned:
+            spanned[target].add(units.get(source))
+    minimum = settings["broker_min_units"]
+    brokers = sum(1 for seen in spanned.values() if len(seen - {None}) >= minimum)
     return _value("brokers", period, window, float(brokers), brokers, n, n, {"sampled": sampled})
 
 

@@ -51,7 +51,7 @@ from rucher.analytics.kpis import (
     CONTRIBUTING,
     _covers,
     _smallest_half,
-    _staff_on_row,
+    _StaffJudge,
     _start_of,
 )
 from rucher.analytics.kpis import thresholds as kpi_thresholds
@@ -64,6 +64,7 @@ from rucher.analytics.models import (
     StageHistory,
     Thread,
 )
+from rucher.analytics.periods import Scope
 
 DORMANT = "dormant"
 INCEPTION = "inception"
@@ -193,9 +194,15 @@ def week_figures(
     )
     totals = _by_community(volume, "total")
     contributors = _by_community(volume, "people")
-    staff = _by_community(
-        rows.filter(_staff_on_row()).values("community_id").annotate(n=Sum("contributions")), "n"
-    )
+    # Staff judged in memory on the rows of people with a staff span (a look-up per row of
+    # every community cost most of a year's computation).
+    judge = _StaffJudge(Scope(communities=frozenset(ids)), start, end)
+    staff: dict[int, int] = {}
+    for person, community, day, n in rows.filter(judge.candidates).values_list(
+        "person_id", "community_id", "day", "contributions"
+    ):
+        if community is not None and judge(person, community, day):
+            staff[community] = staff.get(community, 0) + n
     silent_start = end - datetime.timedelta(days=th["dormant_silent_days"] - 1)
     recent = _by_community(
         PersonDay.objects.filter(
@@ -357,6 +364,8 @@ def candidate(
 
     # 1. dormant
     if age_days >= th["dormant_silent_days"] and figures["contributions_silent_window"] == 0:
+        # The explanation quotes the threshold the rule used, not the default.
+        derived["silent_days"] = th["dormant_silent_days"]
         return DORMANT, "dormant_silent", derived
     counts = [contributors] + [
         (history.get(weeks) or {}).get("contributors", 0)
@@ -682,8 +691,10 @@ def explain(explanation: dict[str, Any], stage: str) -> str:
     candidate_stage = figures.get("candidate", stage)
     label = stage_label(candidate_stage).lower()
     if rule == "dormant_silent":
+        # Weeks computed before the figure was stored read the threshold configured now.
+        days = figures.get("silent_days") or thresholds()["dormant_silent_days"]
         text = _("no contribution for %(days)d days: %(stage)s") % {
-            "days": LIFECYCLE_DEFAULTS["dormant_silent_days"],
+            "days": days,
             "stage": label,
         }
     elif rule == "dormant_few":

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -314,9 +314,13 @@ def internal_people_on(day: datetime.date) -> set[int]:
 
 
 def units_on(day: datetime.date, people: set[int] | None = None) -> dict[int, int | None]:
-    rows = PersonUnit.objects.filter(since__lte=day).order_by("person_id", "since")
-    if people is not None and len(people) < 900:
-        rows = rows.filter(person_id__in=people)
+    from rucher.analytics import kpis
+
+    if people is None or len(people) >= 900:
+        return kpis.units_on(day)  # everyone's, read once per page (``shared_reads``)
+    rows = PersonUnit.objects.filter(since__lte=day, person_id__in=people).order_by(
+        "person_id", "since"
+    )
     unit: dict[int, int | None] = {}
     for person_id, org_unit_id in rows.values_list("person_id", "org_unit_id"):
         unit[person_id] = org_unit_id
@@ -379,6 +383,13 @@ def _safe_kpis(
 
 
 def community_insights(community: Community, start: datetime.date, end: datetime.date) -> Report:
+    from rucher.analytics import kpis
+
+    with kpis.shared_reads():
+        return _community_insights(community, start, end)
+
+
+def _community_insights(community: Community, start: datetime.date, end: datetime.date) -> Report:
     threshold = min_group_size()
     report = Report(title=community.name, start=start, end=end, threshold=threshold)
     members_now = members_on(community.pk, end)
@@ -485,16 +496,16 @@ def _contributors_vs_readers(
         community_id=community_id, day__range=(first, end), contributions__gt=0
     ).values_list("person_id", "day"):
         contributors[bucket_of(day, first, step)].add(person_id)
-    spans = list(
-        MembershipSpan.objects.filter(community_id=community_id, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gt=first))
-        .values_list("person_id", "start", "end")
+    member_spans = MembershipSpan.objects.filter(community_id=community_id, start__lte=end).filter(
+        Q(end__isnull=True) | Q(end__gt=first)
     )
+    spans = list(member_spans.values_list("person_id", "start", "end"))
     people = {person_id for person_id, _s, _e in spans}
     reached: dict[datetime.date, set[int]] = defaultdict(set)
-    rows = PersonDay.objects.filter(day__range=(first, end), reached=True)
-    if len(people) < 900:
-        rows = rows.filter(person_id__in=people)
+    # The members' rows only, chosen by the database (not every reached row of the period).
+    rows = PersonDay.objects.filter(
+        day__range=(first, end), reached=True, person_id__in=member_spans.values("person_id")
+    )
     for person_id, day in rows.values_list("person_id", "day").distinct():
         if person_id in people:
             reached[bucket_of(day, first, step)].add(person_id)
@@ -685,6 +696,15 @@ def unit_groups(
 def network_dashboard(
     viewer: User, start: datetime.date, end: datetime.date, depth: int | None = None
 ) -> Report:
+    from rucher.analytics import kpis
+
+    with kpis.shared_reads():
+        return _network_dashboard(viewer, start, end, depth)
+
+
+def _network_dashboard(
+    viewer: User, start: datetime.date, end: datetime.date, depth: int | None
+) -> Report:
     threshold = min_group_size()
     report = Report(title=_("Network dashboard"), start=start, end=end, threshold=threshold)
     report.kpis = _safe_kpis(NETWORK_KPIS, make_scope(None), start, end)
@@ -764,11 +784,15 @@ def network_dashboard(
     )
 
     # Communities by stage and dormant communities.
-    latest: dict[int, StageHistory] = {}
-    for row in StageHistory.objects.filter(week_start__lte=end).order_by(
-        "community_id", "week_start"
-    ):
-        latest[row.community_id] = row
+    # Each community's latest week only (not the whole history: 52 rows a year each).
+    last_week = (
+        StageHistory.objects.filter(community_id=OuterRef("community_id"), week_start__lte=end)
+        .order_by("-week_start")
+        .values("week_start")[:1]
+    )
+    latest: dict[int, StageHistory] = {
+        row.community_id: row for row in StageHistory.objects.filter(week_start=Subquery(last_week))
+    }
     by_stage: dict[str, int] = defaultdict(int)
     for row in latest.values():
         by_stage[row.stage] += 1
@@ -790,8 +814,16 @@ def network_dashboard(
 
 
 def _funnel(people: set[int], start: datetime.date, end: datetime.date, threshold: int) -> Chart:
+    # Ever reached: one look-up per person in the (person, day) index, not a scan of the
+    # whole history.
     ever = set(
-        PersonDay.objects.filter(day__lte=end, reached=True)
+        PersonRoleSpan.objects.filter(
+            Exists(
+                PersonDay.objects.filter(
+                    person_id=OuterRef("person_id"), day__lte=end, reached=True
+                )
+            )
+        )
         .values_list("person_id", flat=True)
         .distinct()
     )
@@ -801,14 +833,13 @@ def _funnel(people: set[int], start: datetime.date, end: datetime.date, threshol
         in_period.filter(contributions__gt=0).values_list("person_id", flat=True).distinct()
     )
     window_start = end - datetime.timedelta(days=27)
-    days: dict[int, set[datetime.date]] = defaultdict(set)
-    for person_id, day in (
+    habitual = set(
         PersonDay.objects.filter(day__range=(window_start, end), reached=True)
-        .values_list("person_id", "day")
-        .distinct()
-    ):
-        days[person_id].add(day)
-    habitual = {p for p, d in days.items() if len(d) >= HABITUAL_DAYS}
+        .values("person_id")
+        .annotate(days=Count("day", distinct=True))
+        .filter(days__gte=HABITUAL_DAYS)
+        .values_list("person_id", flat=True)
+    )
     steps = [
         (_("Invited (accounts)"), len(people)),
         (_("Activated (came at least once)"), len(people & ever)),
