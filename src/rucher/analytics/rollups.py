@@ -107,7 +107,11 @@ VERBS = {
     "poll.voted",
     "idea.voted",
     "event.rsvp",
+    "user.history_imported",
 }
+# An import found the person's history starting before their account: their first role and
+# org unit reach back to that day (rucher.exchange.history).
+HISTORY_VERB = "user.history_imported"
 VOTE_VERBS = frozenset({"poll.voted", "idea.voted", "event.rsvp"})
 # Events whose actor did not necessarily do anything: ``user_create`` fills the new person's
 # profile in their name (the demo, imports). Someone editing their own profile is reached
@@ -203,6 +207,8 @@ class Deltas:
     membership_ops: list[tuple[str, int, int, Any, Day]] = field(default_factory=list)
     # (verb, person, payload, day), in log order
     person_ops: list[tuple[str, int, dict[str, Any], Day]] = field(default_factory=list)
+    # person: the earliest day their imported history reaches back to
+    history_starts: dict[int, Day] = field(default_factory=dict)
     # every day met, to be converted once for the database
     days: set[Day] = field(default_factory=set)
 
@@ -457,6 +463,9 @@ def fold(rows: Iterable[Row]) -> Deltas:
                 deltas.membership_ops.append(("transfer", community, target_id, actor, day))
         elif verb in PERSON_VERBS and target_id is not None:
             deltas.person_ops.append((verb, target_id, payload, day))
+        elif verb == HISTORY_VERB and target_id is not None and day is not None:
+            known = deltas.history_starts.get(target_id)
+            deltas.history_starts[target_id] = day if known is None else min(known, day)
     deltas.days = {day for day in moments.hours.values() if day is not None}
     deltas.days.update(moments.days.values())
     return deltas
@@ -487,6 +496,7 @@ def apply(deltas: Deltas) -> None:
     _add_community_days(deltas, stored)
     _apply_threads(deltas)
     _apply_people(deltas)
+    _apply_history_starts(deltas)  # after the batch's people: it moves their first spans
 
 
 @contextmanager
@@ -856,6 +866,49 @@ class _State:
     ) -> None:
         self.role, self.active = role, active
         self.org_unit_id, self.manager_id = org_unit_id, manager_id
+
+
+def _apply_history_starts(deltas: Deltas) -> None:
+    """Move each person's first role span and first org unit back to where their imported
+    history starts, when it starts earlier: the role and unit they arrived with are the best
+    knowledge of what they were before."""
+    if not deltas.history_starts:
+        return
+    quote = connection.ops.quote_name
+    roles = quote(PersonRoleSpan._meta.db_table)
+    units = quote(PersonUnit._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with _raw_cursor() as cursor:
+        for person, day in sorted(deltas.history_starts.items()):
+            start = adapt(day)
+            cursor.execute(
+                _sql(
+                    f"UPDATE {roles} SET since = %s WHERE id = (SELECT id FROM {roles} "
+                    "WHERE person_id = %s ORDER BY since, id LIMIT 1) AND since > %s"
+                ),
+                [start, person, start],
+            )
+            cursor.execute(
+                _sql(
+                    f"SELECT since, org_unit_id, manager_id FROM {units} WHERE person_id = %s "
+                    "ORDER BY since LIMIT 1"
+                ),
+                [person],
+            )
+            first = cursor.fetchone()
+            if first is None:
+                continue
+            since, unit, manager = first
+            if not isinstance(since, datetime.date):
+                since = datetime.date.fromisoformat(since)
+            if since > day:
+                cursor.execute(
+                    _sql(
+                        f"INSERT INTO {units} (person_id, since, org_unit_id, manager_id) "
+                        "VALUES (%s, %s, %s, %s)"
+                    ),
+                    [person, start, unit, manager],
+                )
 
 
 def _apply_people(deltas: Deltas) -> None:

@@ -24,6 +24,7 @@ from rucher.core.errors import Forbidden, Invalid, NotFound
 from rucher.core.files import local_copy, store_local_file
 from rucher.core.progress import NullProgress, Progress
 from rucher.exchange.archive import Archive, ArchiveError, max_archive_bytes
+from rucher.exchange.history import reach_back
 from rucher.exchange.models import ExportRun, ImportRun, RunStatus
 
 SOURCE_MAX = 100
@@ -112,6 +113,7 @@ def import_execute(
 
     run = ImportRun.objects.get(pk=run_id)
     if run.status == RunStatus.DONE:
+        _reach_back(run)  # idempotent: completes a run interrupted right after its records
         return run
     with ExitStack() as stack:
         try:
@@ -128,9 +130,20 @@ def import_execute(
             batch_size=batch_size or BATCH_SIZE,
         )
         run = importer.run()
+    if run.status == RunStatus.DONE:
+        _reach_back(run)
     if run.is_finished and run.stored_name and not run.dry_run:
         default_storage.delete(run.stored_name)
     return run
+
+
+def _reach_back(run: ImportRun) -> None:
+    """Imported history that starts before people's accounts counts from its first day
+    (``exchange.history``)."""
+    if run.dry_run:
+        return
+    with transaction.atomic():
+        reach_back(run)
 
 
 def access_import(*, user: User, run_id: int) -> ImportRun:
