@@ -182,6 +182,15 @@ def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _rss_mib() -> float:
+    """The resident set now (``ru_maxrss`` only gives the peak)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def child(backend: str, folder: Path) -> None:
     os.environ.pop("RUCHER_TESTING", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "rucher.settings"
@@ -192,7 +201,21 @@ def child(backend: str, folder: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from rucher.core.progress import NullProgress
     from rucher.exchange.services import import_create, import_execute
+
+    class MemorySampler(NullProgress):
+        """Notes the resident set at each tenth of the records: memory must not grow with
+        the file (a peak alone does not tell growth from a bounded cache filling up)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.samples: list[tuple[int, float]] = []
+
+        def advance(self, count: int = 1) -> None:
+            self.done += count
+            if self.total and self.done % max(1, self.total // 10) == 0:
+                self.samples.append((self.done, round(_rss_mib())))
 
     call_command("migrate", verbosity=0, interactive=False)
     if connection.vendor == "sqlite":
@@ -205,7 +228,8 @@ def child(backend: str, folder: Path) -> None:
     run = import_create(actor=None, path=str(folder))
     load_before = os.getloadavg()[0]
     started, cpu_started = time.perf_counter(), time.process_time()
-    run = import_execute(run_id=run.pk)
+    sampler = MemorySampler()
+    run = import_execute(run_id=run.pk, progress=sampler)
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     created = sum(c.get("created", 0) for c in run.counts.values())
@@ -226,6 +250,7 @@ def child(backend: str, folder: Path) -> None:
         "load_after": os.getloadavg()[0],
         "rss_before_mib": before,
         "rss_peak_mib": _max_rss_mib(),
+        "rss_samples": sampler.samples,
         "django": django.get_version(),
     }
     print("RESULT " + json.dumps(result))
@@ -286,6 +311,8 @@ def main(argv: list[str]) -> None:
     table = format_table(results)
     print()
     print(table)
+    for result in results:
+        print(f"\n{result['database']}: {format_samples(result)}")
     if not arguments.no_record:
         from bench.run import record
 
@@ -312,6 +339,12 @@ def format_table(results: list[dict[str, Any]]) -> str:
             f"{r['rss_before_mib']:.0f} MiB | {r['rss_peak_mib']:.0f} MiB |"
         )
     return "\n".join(lines)
+
+
+def format_samples(result: dict[str, Any]) -> str:
+    """ "RSS 120 MiB at 100 000 records, ..." from the samples of one import."""
+    samples = result.get("rss_samples") or []
+    return "RSS " + ", ".join(f"{mib} MiB at {_n(done)}" for done, mib in samples) + " records"
 
 
 def markdown_section(
@@ -341,6 +374,8 @@ def markdown_section(
         "and a mention.",
         "",
         table,
+        "",
+        *[f"- {r['database']}: {format_samples(r)}" for r in results],
         "",
         "Wall clock of `import_execute` (validation, references, writes, events, progress), "
         "one process per database. RSS before: after Django set-up and migrations, before the "

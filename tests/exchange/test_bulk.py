@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db.models import Model
@@ -100,3 +101,29 @@ def test_table_never_reuses_the_id_of_a_deleted_row():
     first = table.insert([("s", "post", "1", 1), ("s", "post", "2", 2)])
     ImportedRecord.objects.filter(pk=first[-1]).delete()
     assert table.insert([("s", "post", "3", 3)]) == [first[-1] + 1]
+
+
+def test_values_are_given_to_the_database_as_django_gives_them():
+    """The shortcuts (one JSON encoder built once, UTC datetimes cut) write the same text."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    for payload in [
+        {"kind": "like", "post_id": 3, "comment_id": None, "item": "post:3"},
+        {"fields": ["bio", "org_unit"], "org_unit_id": 12, "ratio": 0.1, "ok": True},
+        {"name": "Zoé “quoted” \n\t\\", "nested": {"a": [1, 2.5, None]}, "n": -7},
+        [],
+        "text",
+    ]:
+        assert bulk._json_text(payload) == json.dumps(payload)  # what JSONField writes
+    field = Event._meta.get_field("occurred_at")
+    for moment in [
+        datetime.datetime(2022, 3, 4, 5, 6, tzinfo=datetime.UTC),
+        datetime.datetime(2022, 3, 4, 5, 6, 7, 890, tzinfo=datetime.UTC),
+        datetime.datetime.fromisoformat("2022-03-04T05:06:00Z"),
+        datetime.datetime(2022, 7, 1, 23, 30, tzinfo=ZoneInfo("Europe/Paris")),
+        timezone.now(),
+    ]:
+        expected = field.get_db_prep_save(moment, connection)
+        assert bulk.datetime_to_db(connection)(moment) == expected

@@ -75,8 +75,16 @@ def archive(tmp_path, *, first_post: str = "2025-03-04T10:00:00Z"):
 def spans() -> dict[str, tuple]:
     return {
         user.email: (
-            list(PersonRoleSpan.objects.filter(person_id=user.pk).values_list("since", "role")),
-            list(PersonUnit.objects.filter(person_id=user.pk).values_list("since", "org_unit_id")),
+            list(
+                PersonRoleSpan.objects.filter(person_id=user.pk)
+                .order_by("since")
+                .values_list("since", "role")
+            ),
+            list(
+                PersonUnit.objects.filter(person_id=user.pk)
+                .order_by("since")
+                .values_list("since", "org_unit_id")
+            ),
         )
         for user in User.objects.all()
     }

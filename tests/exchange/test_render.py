@@ -20,6 +20,8 @@ SIMPLE = [
     "Ask @[Jean-Luc N.](person:12) or @[Zoé](person:3)!",
     "Twice #tag and #Tag again",
     "Number 1. is fine here - really",
+    "Plain words only, nothing else.",
+    "@[Zoé](person:3)! glued after a mention is fine",
 ]
 NOT_SIMPLE = [
     "",
@@ -42,6 +44,9 @@ NOT_SIMPLE = [
     "a & b",
     "a | b",
     "#start",
+    "x #a#b",
+    "see @[Zoé](person:3)  twice",
+    "ends with a mention @[Zoé](person:3) ",
 ]
 
 

@@ -18,15 +18,17 @@ from collections.abc import Mapping
 
 from rucher.core.markdown import URL_RE, Rendered
 
-# One piece of a line: a mention, a hashtag (ASCII, complete: not followed by more of a
-# hashtag's characters), a run of inert characters (letters, digits and punctuation that
-# Markdown does not read in the middle of a line), or a single space.
-_PIECE_RE = re.compile(
-    r"(?P<mention>@\[(?:[^\W_]|[ .'-]){1,120}\]\(person:(?P<id>\d{1,12})\))"
+# A mention or a hashtag (ASCII, complete: not followed by more of a hashtag's characters).
+_TOKEN_RE = re.compile(
+    r"@\[(?:[^\W_]|[ .'-]){1,120}\]\(person:(?P<id>\d{1,12})\)"
     r"|#(?P<tag>[A-Za-z][A-Za-z0-9]{0,62})(?![\w-])"
-    r"|(?P<word>(?:[^\W_]|[,.!?;:'\"()-])+)"
-    r"| (?! |$)"
 )
+# Inert text: letters, digits, punctuation that Markdown does not read in the middle of a
+# line, and spaces. One character class, fast to match; what it lets through that is not
+# inert (``_``, two spaces in a row, a space at the end) is refused beforehand, for the whole
+# text. Matched from a position, it stops at the next mention or hashtag when the text before
+# is inert, earlier when it is not.
+_INERT_RE = re.compile(r"[\w ,.!?;:'\"()-]*")
 _FIRST_RE = re.compile(r"[^\W\d_]|@")  # a digit or a sign first could open a list or a block
 
 
@@ -37,39 +39,47 @@ def _escape(text: str) -> str:
 
 def render_simple(source: str, people: Mapping[int, str]) -> Rendered | None:
     """The full renderer's result for ``source``, or None when it is not simple text."""
-    if not source or _FIRST_RE.match(source) is None or URL_RE.search(source) is not None:
+    if (
+        not source
+        or "_" in source
+        or "  " in source
+        or source[-1] == " "
+        or _FIRST_RE.match(source) is None
+        or URL_RE.search(source) is not None
+    ):
         return None
+    if "@" not in source and "#" not in source:
+        # Most messages: the inert characters need no escaping, the text is its own HTML.
+        if _INERT_RE.fullmatch(source) is None:
+            return None
+        return Rendered(html=f"<p>{source}</p>\n", hashtags=[], mention_ids=[])
     html = ["<p>"]
     hashtags: dict[str, str] = {}
     mentions: dict[int, None] = {}
-    position, end = 0, len(source)
-    previous = " "
-    while position < end:
-        match = _PIECE_RE.match(source, position)
-        if match is None:
+    position = 0
+    for token in _TOKEN_RE.finditer(source):
+        start = token.start()
+        # The text before must be inert up to the token, which a space or the start precedes.
+        if _INERT_RE.match(source, position).end() != start:  # type: ignore[union-attr]
             return None
-        kind = match.lastgroup
-        if kind == "mention":
-            if previous != " ":
-                return None
-            person_id = int(match.group("id"))
+        if start and source[start - 1] != " ":
+            return None
+        html.append(source[position:start])
+        name = token.group("tag")
+        if name is None:
+            person_id = int(token.group("id"))
             shown = people.get(person_id)
             if shown is None or not shown.isprintable():
                 return None
             mentions[person_id] = None
             html.append(f'<a href="/people/{person_id}/" class="mention">@{_escape(shown)}</a>')
-        elif kind == "tag":
-            if previous != " ":
-                return None
-            name = match.group("tag")
+        else:
             slug = name.lower()
             hashtags.setdefault(slug, name)
             html.append(f'<a href="/tags/{slug}/" class="hashtag">#{name}</a>')
-        elif kind == "word":
-            html.append(_escape(match.group()))
-        else:
-            html.append(" ")
-        position = match.end()
-        previous = source[position - 1]
+        position = token.end()
+    if _INERT_RE.match(source, position).end() != len(source):  # type: ignore[union-attr]
+        return None
+    html.append(source[position:])
     html.append("</p>\n")
     return Rendered(html="".join(html), hashtags=list(hashtags.values()), mention_ids=[*mentions])
