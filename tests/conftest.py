@@ -1,66 +1,143 @@
-"""pytest fixtures over the shared cast (tests/cast.py), made through services."""
+"""pytest fixtures over the shared cast (tests/cast.py), made through services.
+
+A module whose tests only read the cast, or change it inside their own transaction, builds
+it once for all of them with ``pytestmark = pytest.mark.usefixtures("shared_cast")``: the
+fixtures below then hand each test its own copy of the shared people and communities
+(tests/shared.py) instead of making them again (``shared_personas``: the organisation and
+the people only, without communities). A module that also shares a heavier world
+names its module fixture ``shared_world``: the tests that use it run after the module's other
+tests, so that its rows are there only for the tests that asked for them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from tests import cast
 from tests.cast import PASSWORD, invite_and_accept, make_person
+from tests.shared import kept_until_exit, own_copy
 
 __all__ = ["PASSWORD", "invite_and_accept", "make_person"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+
+    def place(item: pytest.Item) -> tuple[int, bool]:
+        uses_world = "shared_world" in getattr(item, "fixturenames", ())
+        return modules[item.nodeid.split("::")[0]], uses_world
+
+    items.sort(key=place)
+
+
+@pytest.fixture(scope="module")
+def shared_cast(django_db_setup, django_db_blocker):
+    """The whole cast (organisation, every persona, communities) built once per module."""
+    with kept_until_exit(django_db_blocker):
+        with django_db_blocker.unblock():
+            org = cast.build_org()
+            people = cast.build_personas(org)
+            communities = cast.build_communities(
+                people, people["other_guest"], people["former_member"]
+            )
+        yield {"org": org, "communities": communities, **people}
+
+
+@pytest.fixture(scope="module")
+def shared_personas(django_db_setup, django_db_blocker):
+    """The organisation and the people of ``personas`` only, built once per module, for
+    modules whose tests look at people without communities."""
+    with kept_until_exit(django_db_blocker):
+        with django_db_blocker.unblock():
+            org = cast.build_org()
+            # In the order of the arguments of ``personas``, as the fixtures make them.
+            admin, project_lead = cast.make_admin(org), cast.make_project_lead(org)
+            manager = cast.make_manager(org)
+            people = {
+                "admin": admin,
+                "project_lead": project_lead,
+                "manager": manager,
+                "member": cast.make_member(org, manager),
+                "animator": cast.make_animator(org, manager),
+                "owner": cast.make_owner(org),
+                "outsider": cast.make_outsider(org),
+                "guest": cast.make_guest(org),
+                "deactivated": cast.make_deactivated(org),
+            }
+        yield {"org": org, **people}
+
+
 @pytest.fixture
-def org(db):
+def shared_copies() -> dict:
+    """The deep-copy memo of one test (see tests/shared.py's ``own_copy``)."""
+    return {}
+
+
+def shared_or_made(request: pytest.FixtureRequest, name: str, make: Callable[[], Any]) -> Any:
+    for shared in ("shared_cast", "shared_personas"):
+        if shared in request.fixturenames:
+            made = request.getfixturevalue(shared)
+            if name in made:
+                return own_copy(request, made[name])
+    return make()
+
+
+@pytest.fixture
+def org(request, db):
     """A small organisation: company > division > department > two teams, two sites."""
-    return cast.build_org()
+    return shared_or_made(request, "org", cast.build_org)
 
 
 @pytest.fixture
-def admin(org):
-    return cast.make_admin(org)
+def admin(request, org):
+    return shared_or_made(request, "admin", lambda: cast.make_admin(org))
 
 
 @pytest.fixture
-def project_lead(org):
-    return cast.make_project_lead(org)
+def project_lead(request, org):
+    return shared_or_made(request, "project_lead", lambda: cast.make_project_lead(org))
 
 
 @pytest.fixture
-def manager(org):
-    return cast.make_manager(org)
+def manager(request, org):
+    return shared_or_made(request, "manager", lambda: cast.make_manager(org))
 
 
 @pytest.fixture
-def member(org, manager):
+def member(request, org, manager):
     """An ordinary employee (a community member once communities exist)."""
-    return cast.make_member(org, manager)
+    return shared_or_made(request, "member", lambda: cast.make_member(org, manager))
 
 
 @pytest.fixture
-def animator(org, manager):
-    return cast.make_animator(org, manager)
+def animator(request, org, manager):
+    return shared_or_made(request, "animator", lambda: cast.make_animator(org, manager))
 
 
 @pytest.fixture
-def owner(org):
-    return cast.make_owner(org)
+def owner(request, org):
+    return shared_or_made(request, "owner", lambda: cast.make_owner(org))
 
 
 @pytest.fixture
-def outsider(org):
+def outsider(request, org):
     """An employee who belongs to none of the communities of a test (a non-member)."""
-    return cast.make_outsider(org)
+    return shared_or_made(request, "outsider", lambda: cast.make_outsider(org))
 
 
 @pytest.fixture
-def guest(org):
-    return cast.make_guest(org)
+def guest(request, org):
+    return shared_or_made(request, "guest", lambda: cast.make_guest(org))
 
 
 @pytest.fixture
-def deactivated(org):
-    return cast.make_deactivated(org)
+def deactivated(request, org):
+    return shared_or_made(request, "deactivated", lambda: cast.make_deactivated(org))
 
 
 @pytest.fixture
@@ -79,17 +156,21 @@ def personas(admin, project_lead, manager, member, animator, owner, outsider, gu
 
 
 @pytest.fixture
-def other_guest(org):
+def other_guest(request, org):
     """A partner guest of another community than the ones a test looks at."""
-    return cast.make_other_guest(org)
+    return shared_or_made(request, "other_guest", lambda: cast.make_other_guest(org))
 
 
 @pytest.fixture
-def former_member(org):
-    return cast.make_former_member(org)
+def former_member(request, org):
+    return shared_or_made(request, "former_member", lambda: cast.make_former_member(org))
 
 
 @pytest.fixture
-def communities(personas, other_guest, former_member):
+def communities(request, personas, other_guest, former_member):
     """One community per visibility with the same cast (see cast.build_communities)."""
-    return cast.build_communities(personas, other_guest, former_member)
+    return shared_or_made(
+        request,
+        "communities",
+        lambda: cast.build_communities(personas, other_guest, former_member),
+    )

@@ -9,11 +9,13 @@ that is rolled back, so one persona's action never changes what the next one see
 
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Any, ClassVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -870,19 +872,27 @@ class PermissionMatrix(TestCase):
         assert len(parts) == len(ROWS)
 
     def _check_rows(self, rows: list[Row]) -> None:
+        # One log-in per persona: each request starts again from the cookies of that log-in,
+        # and rolls back what it changed in the database, the session included.
+        logged_in = {persona: self._logged_in(persona) for persona in PERSONAS}
         wrong: list[str] = []
         for row in rows:
             for persona in PERSONAS:
-                problem = self._check(row, persona)
+                problem = self._check(row, persona, logged_in[persona])
                 if problem:
                     wrong.append(f"{row.id} as {persona}: {problem}")
         assert wrong == [], "\n" + "\n".join(wrong)
 
-    def _check(self, row: Row, persona: str) -> str:
+    def _logged_in(self, persona: str) -> SimpleCookie:
         client = Client()
         if persona != "anonymous":
             # A deactivated person keeps a cookie from before: it must not work any more.
             client.force_login(self.world[persona])
+        return client.cookies
+
+    def _check(self, row: Row, persona: str, cookies: SimpleCookie) -> str:
+        client = Client()
+        client.cookies = copy.deepcopy(cookies)
         path = row.path(self.world)
         method = getattr(client, row.method.lower())
         with transaction.atomic():

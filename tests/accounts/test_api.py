@@ -39,6 +39,8 @@ from rucher.communities.services import (
 from rucher.core.models import Event
 from tests.conftest import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("shared_personas")
+
 API = "/api/v1"
 
 # Every endpoint, with a method, for the checks that apply to all of them. "{id}" is replaced

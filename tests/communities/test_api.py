@@ -41,6 +41,8 @@ from rucher.communities.models import (
 from rucher.core.models import OrganisationSettings
 from tests.accounts.test_api import API, Api, assert_error
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 MISSING = 987654321
 FUTURE = (timezone.now() + datetime.timedelta(days=60)).isoformat()
 

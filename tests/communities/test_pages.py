@@ -31,6 +31,8 @@ from rucher.communities.models import (
 from rucher.core.models import OrganisationSettings
 from tests.conftest import PASSWORD, invite_and_accept, make_person
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"')
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
@@ -26,6 +26,9 @@ from rucher.core.markdown import mention
 from tests import cast
 from tests.accounts.test_api import Api, assert_error
 from tests.communities.test_api import JsonApi, ok
+from tests.shared import kept_until_exit, own_copy, own_media
+
+pytestmark = pytest.mark.usefixtures("shared_cast")
 
 MISSING = 987654321
 SOON = timezone.now() + datetime.timedelta(days=7)
@@ -48,9 +51,21 @@ def png(name: str = "plan.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+@pytest.fixture(scope="module")
+def shared_world(shared_cast, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with kept_until_exit(django_db_blocker), override_settings(MEDIA_ROOT=str(media)):
+        with django_db_blocker.unblock():
+            made = cast.build_conversations(
+                shared_cast, shared_cast["communities"], word="zebu", upload=png
+            )
+        yield made, media
+
+
 @pytest.fixture
-def convo(personas, communities, media):
-    return cast.build_conversations(personas, communities, word="zebu", upload=png)
+def convo(request, shared_world, personas, communities, media):
+    own_media(shared_world[1], media)
+    return own_copy(request, shared_world[0])
 
 
 def post_body(community, **fields: Any) -> dict[str, Any]:

@@ -32,6 +32,8 @@ from rucher.core.errors import Forbidden, Invalid, NotFound
 from rucher.core.models import Event
 from tests.cast import make_person
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 # ---------------------------------------------------------------- files
 
 

@@ -10,6 +10,8 @@ from rucher.accounts.services import person_follow
 from rucher.content import selectors, services
 from rucher.core.markdown import mention
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 def _fill(community, people, count):
     posts = []

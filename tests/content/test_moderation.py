@@ -16,6 +16,8 @@ from rucher.notifications.models import Notification
 from rucher.notifications.selectors import shown, visible_notifications
 from tests.cast import invite_and_accept, make_person
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 def _post(author, community, body="Something to discuss") -> Post:
     return services.post_create(

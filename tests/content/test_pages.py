@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +20,24 @@ from rucher.content import services
 from rucher.content.models import Comment, Post, Reaction
 from rucher.core.markdown import mention
 from tests import cast
+from tests.shared import kept_until_exit, own_copy, own_media
+
+pytestmark = pytest.mark.usefixtures("shared_cast")
 
 
 def png(name: str = "plan.png") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (400, 300), (200, 120, 30)).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture(scope="module")
+def shared_world(shared_cast, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with kept_until_exit(django_db_blocker), override_settings(MEDIA_ROOT=media):
+        with django_db_blocker.unblock():
+            made = cast.build_conversations(shared_cast, shared_cast["communities"], upload=png)
+        yield made, media
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +47,9 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def world(personas, communities):
-    return cast.build_conversations(personas, communities, upload=png)
+def world(request, shared_world, media, personas, communities):
+    own_media(shared_world[1], media)
+    return own_copy(request, shared_world[0])
 
 
 def as_(client, person):

@@ -15,6 +15,9 @@ from rucher.content.models import Event as PostEvent
 from rucher.content.models import Post
 from rucher.notifications.models import Notification
 from tests import cast
+from tests.shared import kept_until_exit, own_copy
+
+pytestmark = pytest.mark.usefixtures("shared_cast")
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -25,9 +28,17 @@ def media(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def shared_world(shared_cast, django_db_blocker):
+    with kept_until_exit(django_db_blocker):
+        with django_db_blocker.unblock():
+            made = cast.build_conversations(shared_cast, shared_cast["communities"])
+        yield made
+
+
 @pytest.fixture
-def world(personas, communities):
-    return cast.build_conversations(personas, communities)
+def world(request, shared_world, personas, communities):
+    return own_copy(request, shared_world)
 
 
 def as_(client, person):

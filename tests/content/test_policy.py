@@ -9,6 +9,8 @@ from rucher.content import policy, services
 from rucher.content.models import Post
 from rucher.core.errors import NotFound
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 READERS = {
     # persona: which communities' posts they read
     "owner": {"open", "private", "secret", "elsewhere"},  # also owns "elsewhere"

@@ -25,6 +25,8 @@ from rucher.core.models import Event
 from rucher.notifications.models import Notification
 from tests.cast import make_person
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 def _later(days: int = 3, hours: int = 0) -> datetime:
     return timezone.now() + timedelta(days=days, hours=hours)

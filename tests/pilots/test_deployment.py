@@ -15,6 +15,8 @@ from rucher.pilots import checks, deployment
 from rucher.pilots.models import Decision, DeploymentWave, Objective, ObjectiveMeasure, Pilot
 from tests.pilots.test_support import make_pilot
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 DAY = datetime.timedelta(days=1)
 
 

@@ -12,6 +12,8 @@ from rucher.pilots import deployment, lessons
 from rucher.pilots.models import Lesson
 from tests.pilots.test_support import make_pilot
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 @pytest.fixture
 def pilot(project_lead, communities):

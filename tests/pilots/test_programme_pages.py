@@ -11,6 +11,8 @@ from django.urls import reverse
 from rucher.pilots import selectors, services
 from rucher.pilots.models import BetaUser, ComparisonGroup, Objective, Pilot, PilotCommunity
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 DAY = datetime.timedelta(days=1)
 
 

@@ -11,6 +11,8 @@ from rucher.core.models import Event
 from rucher.pilots import selectors, services
 from rucher.pilots.models import BetaUser, ComparisonGroup, PilotStatus
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 DAY = datetime.timedelta(days=1)
 
 

@@ -71,12 +71,13 @@ def test_small_simulation_builds_the_pilot_and_prints_truth_and_estimates():
     assert "Difference in differences:" in output
     assert "Naive (pilot after − everyone else after):" in output
     assert "rucher.pilots.evaluation.evaluate" in output
-    # The database path reproduces the panel exactly: the evaluation reads the weekly rate of
-    # the last week of each four-week block, so its DiD is the panel's over those weeks.
+    # The database path reproduces the panel exactly: the evaluation reads a four-week block
+    # as the mean of its weekly rates, so its DiD is the panel's over the blocks' weeks.
     with clock.frozen(NOW):
         layout = Layout.ending_yesterday(params)
     pre_weeks, post_weeks = layout.read_pre_weeks(), layout.read_post_weeks()
-    assert (pre_weeks, post_weeks) == ([3, 7], [3])  # 2 blocks before the start, 1 of pilot
+    # 2 blocks before the start, 1 of pilot
+    assert (pre_weeks, post_weeks) == (list(range(8)), [0, 1, 2, 3])
     changes = panel.post_series[:, post_weeks].mean(axis=1) - panel.pre_series[:, pre_weeks].mean(
         axis=1
     )

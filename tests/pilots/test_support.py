@@ -13,6 +13,8 @@ from rucher.core.models import Event
 from rucher.pilots import checks, support
 from rucher.pilots.models import Pilot, PilotCommunity, SupportEntry
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 def make_pilot(
     creator, communities, *, start, end, status="running", name="Support pilot", **extra

@@ -16,6 +16,8 @@ from rucher.pilots.models import Answer, SurveyResponse, WaveInvitation
 from rucher.pilots.questionnaire import DEFAULT_QUESTIONS, MEASURES
 from tests.pilots.survey_cast import DAY, add_people, full_answers, make_pilot, open_wave
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 @pytest.fixture
 def pilot(personas, communities, org, former_member):

@@ -17,6 +17,8 @@ from rucher.pilots.models import Survey, SurveyResponse, WaveInvitation
 from rucher.pilots.survey_tasks import send_due_reminders
 from tests.pilots.survey_cast import DAY, full_answers, make_pilot, open_wave
 
+pytestmark = pytest.mark.usefixtures("shared_cast")
+
 
 @pytest.fixture
 def pilot(personas, communities, org, former_member):

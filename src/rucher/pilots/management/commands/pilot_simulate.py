@@ -102,15 +102,20 @@ class Layout:
         return min(6, max(2, round(days / 28)))
 
     def read_pre_weeks(self) -> list[int]:
-        """The weeks before the start (0 = the first simulated week) whose 7-day window the
-        evaluation reads: the last week of each four-week block before the start."""
-        return sorted(self.weeks_before - 1 - BLOCK_WEEKS * i for i in range(self.pre_blocks))
+        """The weeks before the start (0 = the first simulated week) whose 7-day windows the
+        evaluation reads: every week of the four-week blocks before the start (a block's
+        reading is the mean of its four weeks)."""
+        return sorted(
+            self.weeks_before - 1 - week
+            for week in range(BLOCK_WEEKS * self.pre_blocks)
+            if week < self.weeks_before
+        )
 
     def read_post_weeks(self) -> list[int]:
-        """The pilot weeks (0 = first) whose 7-day window the evaluation reads: the last week
-        of each four-week block, counted back from the last day."""
+        """The pilot weeks (0 = first) whose 7-day windows the evaluation reads: every week of
+        the whole four-week blocks, counted back from the last day."""
         blocks = self.weeks_after // BLOCK_WEEKS
-        return sorted(self.weeks_after - 1 - BLOCK_WEEKS * i for i in range(blocks))
+        return sorted(self.weeks_after - 1 - week for week in range(BLOCK_WEEKS * blocks))
 
 
 class Command(BaseCommand):
@@ -488,8 +493,8 @@ class Command(BaseCommand):
         write(
             _(
                 "Measure: weekly contributor rate (7-day window), as a share (0.08 = 8 "
-                "percentage points); the evaluation reads the last week of each four-week "
-                "block. Computed by rucher.pilots.evaluation.evaluate."
+                "percentage points); the evaluation reads each four-week block as the mean "
+                "of its four weeks. Computed by rucher.pilots.evaluation.evaluate."
             )
         )
         write(_("True effect (planted):                %(value)s") % {"value": _signed(truth)})
