@@ -23,16 +23,42 @@ from tests.shared import kept_until_exit, own_copy
 __all__ = ["PASSWORD", "invite_and_accept", "make_person"]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    modules: dict[str, int] = {}
+    """Within each run of consecutive tests of one module, those using ``shared_world`` go
+    last. Nothing moves across runs: pytest-django has put the tests that flush the database
+    (live server, ``transaction=True``) after the others, and the rows of data migrations
+    (community kinds) are gone after them."""
+    runs: list[int] = []
+    previous = None
     for item in items:
-        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+        module = item.nodeid.split("::")[0]
+        runs.append(len(runs) if module != previous else runs[-1])
+        previous = module
+    place = {
+        id(item): (run, "shared_world" in getattr(item, "fixturenames", ()))
+        for item, run in zip(items, runs, strict=True)
+    }
+    items.sort(key=lambda item: place[id(item)])
 
-    def place(item: pytest.Item) -> tuple[int, bool]:
-        uses_world = "shared_world" in getattr(item, "fixturenames", ())
-        return modules[item.nodeid.split("::")[0]], uses_world
 
-    items.sort(key=place)
+def _flushes_the_database(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def default_kinds_after_a_flush(request: pytest.FixtureRequest) -> None:
+    """A test on a real transaction (live server, ``transaction=True``) flushes the database
+    after it runs, data migrations' rows included: put back the community kinds for it."""
+    if _flushes_the_database(request):
+        from tests.kinds import restore_default_kinds
+
+        request.getfixturevalue("transactional_db")
+        restore_default_kinds()
 
 
 @pytest.fixture(scope="module")

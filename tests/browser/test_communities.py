@@ -7,7 +7,6 @@ goes through the real login form. Every step asserts what a person would notice.
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -16,17 +15,6 @@ import pytest
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def default_kinds(transactional_db):
-    """The kinds a data migration creates: a live-server test flushes the database after it
-    runs, so the next one finds them gone unless they are put back."""
-    from rucher.communities.models import CommunityKind
-
-    migration = importlib.import_module("rucher.communities.migrations.0002_default_kinds")
-    for kind in migration.KINDS:
-        CommunityKind.objects.get_or_create(code=kind["code"], defaults=kind)
 
 
 def expect(target: Any) -> Any:

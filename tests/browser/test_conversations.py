@@ -7,7 +7,6 @@ Set RUCHER_SHOTS=/some/dir to keep screenshots of the main pages (desktop and ph
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -25,15 +24,6 @@ from tests.browser.test_communities import (
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(autouse=True)
-def default_kinds(transactional_db):
-    from rucher.communities.models import CommunityKind
-
-    migration = importlib.import_module("rucher.communities.migrations.0002_default_kinds")
-    for kind in migration.KINDS:
-        CommunityKind.objects.get_or_create(code=kind["code"], defaults=kind)
 
 
 @pytest.fixture(autouse=True)

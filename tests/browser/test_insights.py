@@ -5,7 +5,6 @@ what was typed, and the page fits a phone."""
 from __future__ import annotations
 
 import datetime
-import importlib
 import re
 from typing import Any
 
@@ -16,16 +15,6 @@ from tests.analytics.helpers import activity
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def default_kinds(transactional_db):
-    """Put back the kinds of the data migration (a live-server test flushes the database)."""
-    from rucher.communities.models import CommunityKind
-
-    migration = importlib.import_module("rucher.communities.migrations.0002_default_kinds")
-    for kind in migration.KINDS:
-        CommunityKind.objects.get_or_create(code=kind["code"], defaults=kind)
 
 
 def expect(target: Any) -> Any:

@@ -10,7 +10,6 @@ below the minimum group size — and downloads its PDF.
 from __future__ import annotations
 
 import datetime
-import importlib
 import re
 from typing import Any
 
@@ -20,16 +19,6 @@ from django.utils import timezone
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def default_kinds(transactional_db):
-    """Put back the kinds of the data migration (a live-server test flushes the database)."""
-    from rucher.communities.models import CommunityKind
-
-    migration = importlib.import_module("rucher.communities.migrations.0002_default_kinds")
-    for kind in migration.KINDS:
-        CommunityKind.objects.get_or_create(code=kind["code"], defaults=kind)
 
 
 def expect(target: Any) -> Any:
