@@ -600,9 +600,20 @@ def _profile_ingest(batch_size: int) -> str:
         rollups.restore_reader_indexes()
     # The rollups must reflect the whole log again for the pages.
     rollups.consume(batch_size=batch_size)
+    return _profile_text(profiler, 12)
+
+
+def _profile_text(profiler: cProfile.Profile, lines: int) -> str:
+    """The ``lines`` costliest functions by own time, with paths relative to the project (and
+    the interpreter's as ``<python>``): the results file must not name this machine's
+    folders."""
     text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(12)
-    return text.getvalue()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(lines)
+    return (
+        text.getvalue()
+        .replace(f"{REPOSITORY}/", "")
+        .replace(f"{Path(sys.base_prefix).resolve()}/", "<python>/")
+    )
 
 
 # ---------------------------------------------------------------- the pages
@@ -937,9 +948,7 @@ def _network_page(
 
     profiler = cProfile.Profile()  # the warm-up run, profiled: where a page's time goes
     report = profiler.runcall(page)
-    text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(10)
-    PROFILES[f"network dashboard, {days} days"] = text.getvalue()
+    PROFILES[f"network dashboard, {days} days"] = _profile_text(profiler, 10)
     rollup = _network_numbers(report, start, end)
     # pandas runs twice in all (timed, then traced for memory): minutes each at 10 million.
     naive_timing, naive_numbers = _timed_once(naive)
