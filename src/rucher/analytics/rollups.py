@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from django.db import connection, transaction
@@ -78,6 +79,8 @@ REBUILD_BATCH_SIZE = 50_000
 SQLITE_REBUILD_PRAGMAS = {"cache_size": -131_072, "wal_autocheckpoint": 16_384}
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 900
+# Rows per multi-row INSERT (fewer if the database's limit on parameters says so).
+ROWS_PER_STATEMENT = 1_000
 
 # Verbs that wake the consumer after a write (it then reads everything new, whatever the verb).
 VERBS = {
@@ -137,7 +140,8 @@ ROLLUP_MODELS: tuple[type[Model], ...] = (
     CommunityDay,
 )
 
-# PersonDay deltas: a list per (day, person, community), in this order.
+# PersonDay deltas: a list per (day, person, community), in this order (``reached`` a bool,
+# so that the list is the row's values as they are).
 REACHED, CONTRIBUTIONS, POSTS, COMMENTS, REACTIONS, VOTES, ACCEPTED, MENTIONS = range(8)
 PERSON_DAY_COUNTERS = (
     "contributions",
@@ -187,7 +191,7 @@ Day = datetime.date
 class Deltas:
     """What one batch changes, folded in memory before any write."""
 
-    person_days: dict[tuple[Day, int, int | None], list[int]] = field(default_factory=dict)
+    person_days: dict[tuple[Day, int, int | None], list[Any]] = field(default_factory=dict)
     interactions: dict[tuple[Day, int, int, int | None, str], int] = field(default_factory=dict)
     first_pairs: dict[tuple[int, int], Day] = field(default_factory=dict)
     community_days: dict[tuple[int, Day], list[int]] = field(default_factory=dict)
@@ -322,6 +326,8 @@ def fold(rows: Iterable[Row]) -> Deltas:
     deltas = Deltas()
     person_days = deltas.person_days
     community_days = deltas.community_days
+    interactions, first_pairs = deltas.interactions, deltas.first_pairs
+    responses = deltas.responses
     moments = _Moments()
     day_of, moment = moments.day, moments.moment
 
@@ -349,40 +355,44 @@ def fold(rows: Iterable[Row]) -> Deltas:
             key = (day, actor, community)
             counts = person_days.get(key)
             if counts is None:
-                counts = person_days[key] = [1, 0, 0, 0, 0, 0, 0, 0]
+                counts = person_days[key] = [True, 0, 0, 0, 0, 0, 0, 0]
             else:
-                counts[REACHED] = 1
+                counts[REACHED] = True
         if verb not in PAYLOAD_VERBS:
             continue
         if raw_payload is not None and verb in EXTRACTED:  # not extracted while reading
             decoded = _payload(raw_payload)
             fields = [decoded.get(name) for name in EXTRACTED[verb]]
 
-        # the commonest verbs first
-        if verb == "reaction.added":
+        # The commonest verbs first, with their interaction counted here rather than through
+        # ``_interaction``: a call per event costs more than the counting itself.
+        if verb == "reaction.added" or verb == "comment.created":
             if counts is None or actor is None:
                 continue
             counts[CONTRIBUTIONS] += 1
-            counts[REACTIONS] += 1
+            if verb == "reaction.added":
+                counts[REACTIONS] += 1
+                community_column, kind, to = CD_REACTIONS, "reaction", fields[0]
+            else:
+                counts[COMMENTS] += 1
+                community_column, kind = CD_COMMENTS, "reply"
+                post_author, parent_id, parent_author, post_id = fields
+                to = parent_author if parent_id else post_author
+                if post_author != actor and target_id is not None and isinstance(post_id, int):
+                    responses.append((target_id, post_id, actor, occurred_at))
             if community is not None:
-                community_day(community, day)[CD_REACTIONS] += 1
-            to = fields[0]
-            if isinstance(to, int):
-                _interaction(deltas, day, actor, to, community, "reaction")
-            continue
-        if verb == "comment.created":
-            if counts is None or actor is None:
-                continue
-            counts[CONTRIBUTIONS] += 1
-            counts[COMMENTS] += 1
-            if community is not None:
-                community_day(community, day)[CD_COMMENTS] += 1
-            post_author, parent_id, parent_author, post_id = fields
-            to = parent_author if parent_id else post_author
-            if isinstance(to, int):
-                _interaction(deltas, day, actor, to, community, "reply")
-            if post_author != actor and target_id is not None and isinstance(post_id, int):
-                deltas.responses.append((target_id, post_id, actor, occurred_at))
+                community_key = (community, day)
+                community_counts = community_days.get(community_key)
+                if community_counts is None:
+                    community_counts = community_days[community_key] = [0, 0, 0, 0, 0, 0]
+                community_counts[community_column] += 1
+            if isinstance(to, int) and to != actor:
+                interaction_key = (day, actor, to, community, kind)
+                interactions[interaction_key] = interactions.get(interaction_key, 0) + 1
+                pair = (actor, to) if actor < to else (to, actor)
+                known = first_pairs.get(pair)
+                if known is None or day < known:
+                    first_pairs[pair] = day
             continue
         payload = _payload(raw_payload)
         if verb == "post.created":
@@ -415,7 +425,7 @@ def fold(rows: Iterable[Row]) -> Deltas:
                 key = (day, author, community)
                 author_counts = person_days.get(key)
                 if author_counts is None:
-                    author_counts = person_days[key] = [0, 0, 0, 0, 0, 0, 0, 0]
+                    author_counts = person_days[key] = [False, 0, 0, 0, 0, 0, 0, 0]
                 author_counts[ACCEPTED] += 1
             post_id = payload.get("post_id")
             if isinstance(post_id, int):
@@ -526,33 +536,49 @@ def _upsert(
 ) -> list[tuple[Any, ...]]:
     """INSERT the rows; on a key already there, run ``set_clauses`` (``{t}`` = the table).
 
-    With ``returning``, many rows per statement and the rows as written come back (SQLite
-    ≥ 3.35, PostgreSQL); without, one prepared statement run for each row.
+    With ``returning`` (SQL expressions), those expressions of the rows as written come back
+    (SQLite ≥ 3.35, PostgreSQL). The rows' keys must be distinct: PostgreSQL refuses to
+    update one row twice in a statement.
     """
     if not rows:
         return []
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
-    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     sets = ", ".join(clause.format(t=table) for clause in set_clauses)
     tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    if returning:
+        tail += f" RETURNING {', '.join(returning)}"
+    written: list[tuple[Any, ...]] = []
     with _raw_cursor() as cursor:
-        if not returning:
-            cursor.executemany(_sql(f"INSERT INTO {table} ({names}) VALUES {marks} {tail}"), rows)
-            return []
-        back = ", ".join(quote(column) for column in returning)
-        limit = connection.features.max_query_params or 30_000
-        per_statement = max(1, min(2_000, limit // len(columns)))
-        written: list[tuple[Any, ...]] = []
-        for chunk in _chunks(rows, per_statement):
-            values = ", ".join([marks] * len(chunk))
-            cursor.execute(
-                _sql(f"INSERT INTO {table} ({names}) VALUES {values} {tail} RETURNING {back}"),
-                [value for row in chunk for value in row],
-            )
-            written.extend(cursor.fetchall())
-        return written
+        for sql, values in _many_rows(f"INSERT INTO {table} ({names}) VALUES", rows, tail):
+            cursor.execute(sql, values)
+            if returning:
+                written.extend(cursor.fetchall())
+    return written
+
+
+def _many_rows(
+    head: str, rows: Sequence[tuple[Any, ...]], tail: str = ""
+) -> Iterator[tuple[str, list[Any]]]:
+    """``head VALUES-list tail`` statements of many rows each, with their values.
+
+    One statement of a thousand rows costs the driver much less than ``executemany`` of a
+    one-row statement (binding, stepping and resetting it row by row): about a third of the
+    time of writing a replay's person days.
+    """
+    width = len(rows[0])
+    limit = connection.features.max_query_params or 30_000
+    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // width))
+    marks = _sql("(" + ", ".join(["%s"] * width) + ")")
+    full = ""  # the statement of a full chunk, built once
+    for chunk in _chunks(rows, per_statement):
+        if len(chunk) == per_statement:
+            full = full or f"{head} {', '.join([marks] * per_statement)} {tail}"
+            sql = full
+        else:
+            sql = f"{head} {', '.join([marks] * len(chunk))} {tail}"
+        yield sql, list(chain.from_iterable(chunk))
 
 
 def _stored(moment: datetime.datetime | str) -> Any:
@@ -567,11 +593,10 @@ def _insert(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ..
         return
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    marks = ", ".join(["%s"] * len(columns))
     with _raw_cursor() as cursor:
-        cursor.executemany(
-            _sql(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"), rows
-        )
+        head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES"
+        for sql, values in _many_rows(head, rows):
+            cursor.execute(sql, values)
 
 
 def _added(columns: Iterable[str]) -> list[str]:
@@ -584,11 +609,22 @@ def _add_person_days(deltas: Deltas, stored: dict[Day, Any]) -> None:
     contributors of a community that day (their row had no contribution before)."""
     quote = connection.ops.quote_name
     reached = quote("reached")
-    contributing: list[tuple[Any, ...]] = []
+    # A row of a day after the latest one stored is new, so its contributor is a new one; only
+    # the rows that may already be there come back to tell (a replay, in log order, brings
+    # almost only new days: reading back every row cost more than writing it).
+    latest = _latest_person_day()
+    may_exist: list[tuple[Any, ...]] = []
     others: list[tuple[Any, ...]] = []
+    community_days = deltas.community_days
     for (day, person, community), counts in deltas.person_days.items():
-        row = (stored[day], person, community, bool(counts[REACHED]), *counts[1:])
-        (contributing if counts[CONTRIBUTIONS] and community is not None else others).append(row)
+        row = (stored[day], person, community, *counts)
+        if not counts[CONTRIBUTIONS] or community is None:
+            others.append(row)
+        elif latest is not None and day <= latest:
+            may_exist.append(row)
+        else:
+            community_days[(community, day)][CD_CONTRIBUTORS] += 1
+            others.append(row)
     # Not sorted: the keys were met in log order, so day by day already, and within a day
     # the pages written stay in the cache (sorting cost more than it saved).
     columns = ("day", "person_id", "community_id", "reached", *PERSON_DAY_COUNTERS)
@@ -604,14 +640,29 @@ def _add_person_days(deltas: Deltas, stored: dict[Day, Any]) -> None:
         columns,
         conflict,
         sets,
-        contributing,
-        returning=("day", "person_id", "community_id", "contributions"),
+        may_exist,
+        # SQLite's day as the text stored: the driver's converter to a date would run per row.
+        returning=(
+            f"CAST({quote('day')} AS TEXT)" if connection.vendor == "sqlite" else quote("day"),
+            *(quote(column) for column in ("person_id", "community_id", "contributions")),
+        ),
     )
-    for day, person, community, contributions in written:
-        if not isinstance(day, datetime.date):
-            day = datetime.date.fromisoformat(day)
+    day_of = {value: day for day, value in stored.items()}
+    for stored_day, person, community, contributions in written:
+        day = day_of[stored_day]
         if contributions == deltas.person_days[(day, person, community)][CONTRIBUTIONS]:
-            deltas.community_days[(community, day)][CD_CONTRIBUTORS] += 1
+            community_days[(community, day)][CD_CONTRIBUTORS] += 1
+
+
+def _latest_person_day() -> Day | None:
+    """The latest day of PersonDay (its unique key starts with the day: one index look-up)."""
+    quote = connection.ops.quote_name
+    with _raw_cursor() as cursor:
+        cursor.execute(f"SELECT MAX({quote('day')}) FROM {quote(PersonDay._meta.db_table)}")
+        (latest,) = cursor.fetchone()
+    if latest is None or isinstance(latest, datetime.date):
+        return latest
+    return datetime.date.fromisoformat(latest)
 
 
 def _add_interactions(deltas: Deltas, stored: dict[Day, Any]) -> None:
@@ -805,22 +856,21 @@ class _Spans[K]:
                     [(adapt(span.end), pk) for pk, span in self.changed.items()],
                 )
             if self.new:
-                marks = ", ".join(["%s"] * (self.width + 3))
-                cursor.executemany(
-                    _sql(
-                        f"INSERT INTO {self.table} ({self.key_columns}, role, {self.start}, "
-                        f"{self.end}) VALUES ({marks})"
-                    ),
-                    [
-                        (
-                            *(span.key if self.width > 1 else (span.key,)),
-                            span.role,
-                            adapt(span.start),
-                            adapt(span.end),
-                        )
-                        for span in self.new.values()
-                    ],
+                head = (
+                    f"INSERT INTO {self.table} ({self.key_columns}, role, {self.start}, "
+                    f"{self.end}) VALUES"
                 )
+                rows = [
+                    (
+                        *(span.key if self.width > 1 else (span.key,)),
+                        span.role,
+                        adapt(span.start),
+                        adapt(span.end),
+                    )
+                    for span in self.new.values()
+                ]
+                for sql, values in _many_rows(head, rows):
+                    cursor.execute(sql, values)
 
 
 def _apply_memberships(deltas: Deltas) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import IO, Any
 
@@ -118,7 +118,7 @@ class Archive:
             raise ArchiveError("manifest.json: expected a JSON object")
         return data
 
-    def lines(self, name: str) -> Iterator[Line]:
+    def lines(self, name: str) -> Generator[Line, None, None]:
         """The non-empty lines of ``name`` with their numbers (from 1)."""
         with self.open(name) as raw_handle:
             handle = raw_handle

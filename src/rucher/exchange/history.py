@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Min, OuterRef, Subquery
 
 from rucher.accounts.models import User
-from rucher.core import events
 from rucher.core.models import Event
+from rucher.exchange import events as ev
 from rucher.exchange.models import ImportedRecord
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def reach_back(run: ImportRun) -> int:
         .order_by("occurred_at")
         .values("occurred_at")[:1]
     )
-    recorded = 0
+    rows = []
     for person in User.objects.filter(pk__in=Subquery(people)).annotate(
         reached=Subquery(recorded_before)
     ):
@@ -56,12 +56,18 @@ def reach_back(run: ImportRun) -> int:
         known = min(person.date_joined, person.reached or person.date_joined)
         if begins is None or begins >= known:
             continue
-        events.record(
-            actor=None,
-            verb=VERB,
-            target=person,
-            payload={"arrived_at": person.date_joined.isoformat()},
-            occurred_at=begins,
+        rows.append(
+            ev.event(
+                VERB,
+                at=begins,
+                actor_id=None,
+                target_type=ev.USER,
+                target_id=person.pk,
+                arrived_at=person.date_joined.isoformat(),
+            )
         )
-        recorded += 1
-    return recorded
+    # Written in bulk like the import's other events, and like them left to the consumers'
+    # own runs (``rucher consume``): through ``core.events.record`` the in-process consumers
+    # ran after the commit over the whole imported log (a third of a 100 000-record import).
+    ev.write(rows)
+    return len(rows)

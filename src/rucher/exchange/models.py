@@ -77,8 +77,16 @@ class ImportedRecord(models.Model):
     kind = models.CharField(max_length=32)
     original_id = models.CharField(max_length=200)
     local_id = models.BigIntegerField()
+    # Not indexed: nothing looks records up by run (an import reads the run of a record it
+    # found by its key), and the index was a fifth of the cost of writing this table, once
+    # per imported record. Deleting a run (rare) scans the table to clear it.
     run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
