@@ -34,6 +34,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db import connection
 from django.db.models import (
     Count,
@@ -261,6 +263,60 @@ REACHED = Q(reached=True) | Q(contributions__gt=0)
 CONTRIBUTING = Q(contributions__gt=0)
 
 
+def members(scope: Scope, day: datetime.date) -> set[int]:
+    """The distinct members of the scope on ``day`` (``population``), as a set.
+    Shared within ``shared_reads()``: callers must not change it."""
+    return _once(("members", scope, day), lambda: _people(population(scope, day)))
+
+
+@dataclass(frozen=True)
+class WindowActivity:
+    """Each person's rows of the scope between two days, summed in SQL (one row per person):
+    the reads of reach, contribution, habit, churn and leaders all come from it.
+
+    ``active_days``: distinct days with a *reached* row (``REACHED``), for the people with one;
+    ``flagged_days``: distinct days with ``reached`` set, for the people with one;
+    ``contributions``: the sum of ``contributions``, for the people with at least one.
+    """
+
+    active_days: dict[int, int]
+    flagged_days: dict[int, int]
+    contributions: dict[int, int]
+
+
+def window_activity(
+    scope: Scope, start: datetime.date, end: datetime.date, *, presence: bool = False
+) -> WindowActivity:
+    """``WindowActivity`` of ``_rows(scope, start, end, presence=presence)``.
+    Shared within ``shared_reads()``: callers must not change it."""
+    if scope.communities is None:
+        presence = False  # without a community filter the presence rows are in anyway
+
+    def read() -> WindowActivity:
+        grouped = (
+            _rows(scope, start, end, presence=presence)
+            .values("person_id")
+            .annotate(
+                active=Count("day", distinct=True, filter=REACHED),
+                flagged=Count("day", distinct=True, filter=Q(reached=True)),
+                contributed=Sum("contributions", filter=CONTRIBUTING),
+            )
+            .order_by()
+            .values_list("person_id", "active", "flagged", "contributed")
+        )
+        activity = WindowActivity({}, {}, {})
+        for person, active, flagged, contributed in grouped:
+            if active:
+                activity.active_days[person] = active
+            if flagged:
+                activity.flagged_days[person] = flagged
+            if contributed:
+                activity.contributions[person] = contributed
+        return activity
+
+    return _once(("activity", scope, start, end, presence), read)
+
+
 def _staff_on_row(day_ref: str = "day", person_ref: str = "person_id") -> Q:
     """A row's person is staff on its day in its community (see the module docstring)."""
     managing = MembershipSpan.objects.filter(
@@ -395,31 +451,32 @@ def _value(
 # --- reach and contribution --------------------------------------------------------------
 
 
-def _members_with(scope: Scope, period: Period, window: int | None, where: Q, presence: bool):
+def _members_with(
+    scope: Scope, period: Period, window: int | None, *, reached: bool, presence: bool
+) -> tuple[int, int]:
+    """(members with a reached row — or a contributing one — in the window, members)."""
     start, end = period.window(window)
-    members = population(scope, end)
-    denominator = _count_people(members)
-    numerator = _count_people(
-        _rows(scope, start, end, presence=presence).filter(where, person_id__in=members)
-    )
-    return numerator, denominator
+    people = members(scope, end)
+    activity = window_activity(scope, start, end, presence=presence)
+    found = activity.active_days if reached else activity.contributions
+    return len(people & found.keys()), len(people)
 
 
 def kpi_reach(scope: Scope, period: Period, *, window: int | None = 28) -> KpiValue:
     """Members reached in the window ÷ members on its last day."""
-    num, den = _members_with(scope, period, window, REACHED, presence=True)
+    num, den = _members_with(scope, period, window, reached=True, presence=True)
     return _value("reach", period, window, _ratio(num, den), num, den, den)
 
 
 def kpi_contribution(scope: Scope, period: Period, *, window: int | None = 28) -> KpiValue:
     """Members who contributed in the window (a count; ÷ members = contributor rate)."""
-    num, den = _members_with(scope, period, window, CONTRIBUTING, presence=False)
+    num, den = _members_with(scope, period, window, reached=False, presence=False)
     return _value("contribution", period, window, float(num) if den else None, num, den, den)
 
 
 def kpi_contributor_rate(scope: Scope, period: Period, *, window: int | None = 28) -> KpiValue:
     """Members who contributed in the window ÷ members on its last day."""
-    num, den = _members_with(scope, period, window, CONTRIBUTING, presence=False)
+    num, den = _members_with(scope, period, window, reached=False, presence=False)
     return _value("contributor_rate", period, window, _ratio(num, den), num, den, den)
 
 
@@ -427,16 +484,11 @@ def kpi_habitual_users(scope: Scope, period: Period, *, window: int | None = 28)
     """Members reached on at least ``habitual_min_days`` distinct days of the window."""
     window = window or 28
     start, end = period.window(window)
-    members = population(scope, end)
-    den = _count_people(members)
-    num = (
-        _rows(scope, start, end, presence=True)
-        .filter(REACHED, person_id__in=members)
-        .values("person_id")
-        .annotate(days=Count("day", distinct=True))
-        .filter(days__gte=thresholds()["habitual_min_days"])
-        .count()
-    )
+    people = members(scope, end)
+    den = len(people)
+    minimum = thresholds()["habitual_min_days"]
+    active_days = window_activity(scope, start, end, presence=True).active_days
+    num = sum(1 for person, days in active_days.items() if days >= minimum and person in people)
     return _value("habitual_users", period, window, _ratio(num, den), num, den, den)
 
 
@@ -445,53 +497,79 @@ def kpi_stickiness(scope: Scope, period: Period, *, window: int | None = None) -
 
     DAU(d): members (on the period's end) reached on d; MAU(d): reached on one of the
     ``mau_days`` days ending on d. Days with MAU = 0 are left out of the mean.
-    One query: each distinct (person, day) reached is grouped by its day and the person's
-    next reached day (``LEAD``); a person counts in MAU(d) for d in [day, min(day + 28,
-    next)).
+    One grouped read of each member's reached days (``_reached_days``), then DAU and MAU of
+    every day with arrays.
     """
     mau = int(thresholds()["mau_days"])
     start, end = period.window(window)
     lo = start - datetime.timedelta(days=mau - 1)
-    members = population(scope, end)
-    reached = (
-        _rows(scope, lo, end, presence=True)
-        .filter(REACHED, person_id__in=members)
-        .values("person_id", "day")
-        .distinct()
-    )
-    inner, params = reached.query.sql_with_params()
-    quote = connection.ops.quote_name
-    person, day = quote("person_id"), quote("day")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {day}, following, COUNT(*) FROM (SELECT {day}, LEAD({day}) OVER "
-            f"(PARTITION BY {person} ORDER BY {day}) AS following FROM ({inner}) reached) "
-            f"pairs GROUP BY {day}, following",
-            params,
-        )
-        groups = cursor.fetchall()
-    size = (end - lo).days + 2
-    daily = [0] * size
-    covered = [0] * (size + mau)
-    for first, following, n in groups:
-        offset = (_as_date(first) - lo).days
-        daily[offset] += n
-        stop = offset + mau
-        if following is not None:
-            stop = min(stop, (_as_date(following) - lo).days)
-        covered[offset] += n
-        covered[stop] -= n
-    ratios: list[float] = []
-    running = 0
-    for offset in range((end - lo).days + 1):
-        running += covered[offset]
-        if lo + datetime.timedelta(days=offset) >= start and running > 0:
-            ratios.append(daily[offset] / running)
-    group = _count_people(members)
+    people = members(scope, end)
+    reached = _reached_days(scope, lo, end, people)
+    daily = reached.sum(axis=0)
+    # Reached days so far per person; a person is in MAU(d) when the count grew in the
+    # ``mau`` days ending on d.
+    so_far = np.cumsum(reached, axis=1, dtype=np.int64)
+    before = np.zeros_like(so_far)
+    before[:, mau:] = so_far[:, :-mau]
+    monthly = (so_far > before).sum(axis=0)
+    first = (start - lo).days
+    ratios = [
+        dau / month
+        for dau, month in zip(daily[first:].tolist(), monthly[first:].tolist(), strict=True)
+        if month > 0
+    ]
+    group = len(people)
     if not ratios:
         return _value("stickiness", period, window, None, None, None, group)
     total = sum(ratios)
     return _value("stickiness", period, window, total / len(ratios), total, len(ratios), group)
+
+
+# Days per integer of ``_reached_days``: bits 0..61 of a signed 64-bit sum.
+_DAYS_PER_MASK = 62
+
+
+def _reached_days(
+    scope: Scope, lo: datetime.date, end: datetime.date, people: set[int]
+) -> npt.NDArray[np.bool_]:
+    """Whether each of ``people`` (in no set order) was reached on each day from ``lo`` to
+    ``end`` (``_rows(presence=True)`` with ``REACHED``): one row per person, one column
+    per day.
+
+    Grouped in SQL by person, each reached day d as the bit 2^(d − lo) of a
+    ``SUM(DISTINCT …)`` (rows of one day in several communities count once): a few
+    thousand integers instead of every (person, day) row."""
+    days = (end - lo).days + 1
+    rows = _rows(scope, lo, end, presence=True).filter(REACHED).values("person_id", "day")
+    inner, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    person, day = quote("person_id"), quote("day")
+    if connection.vendor == "sqlite":
+        offset, one = f"CAST(julianday({day}) - julianday(%s) AS INTEGER)", "1"
+    else:
+        offset, one = f"({day} - CAST(%s AS date))", "CAST(1 AS bigint)"
+    bases = range(0, days, _DAYS_PER_MASK)
+    masks = ", ".join(
+        f"SUM(DISTINCT CASE WHEN day_offset BETWEEN {base} AND {base + _DAYS_PER_MASK - 1} "
+        f"THEN {one} << (day_offset - {base}) END)"
+        for base in bases
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {person}, {masks} FROM (SELECT {person}, {offset} AS day_offset "
+            f"FROM ({inner}) reached) offsets GROUP BY {person}",
+            (lo.isoformat(), *params),
+        )
+        # PostgreSQL sums bigints as numerics: ``int`` for both.
+        found = [
+            [int(mask or 0) for mask in person_masks]
+            for person_id, *person_masks in cursor.fetchall()
+            if person_id in people
+        ]
+    bits = np.arange(_DAYS_PER_MASK, dtype=np.int64)
+    words = np.array(found, dtype=np.int64).reshape(len(found), len(bases))
+    reached = ((words[:, :, np.newaxis] >> bits) & 1).astype(np.bool_)
+    return reached.reshape(len(found), len(bases) * _DAYS_PER_MASK)[:, :days]
 
 
 def _as_date(value: datetime.date | str) -> datetime.date:
@@ -583,8 +661,8 @@ def kpi_organic_share(scope: Scope, period: Period, *, window: int | None = None
     """Contributions by organic people ÷ all contributions of the scope in the window."""
     start, end = period.window(window)
     rows = _rows(scope, start, end).filter(CONTRIBUTING)
-    summary = rows.aggregate(total=Sum("contributions"), people=Count("person_id", distinct=True))
-    total, people = summary["total"] or 0, summary["people"]
+    contributions = window_activity(scope, start, end).contributions
+    total, people = sum(contributions.values()), len(contributions)
     # Only the rows of people with a staff span in the window need judging, in memory.
     judge = _StaffJudge(scope, start, end)
     staff = sum(
@@ -770,10 +848,10 @@ def kpi_churn(scope: Scope, period: Period, *, window: int | None = 28) -> KpiVa
         end - datetime.timedelta(days=2 * w - 1),
         end - datetime.timedelta(days=w),
     )
-    # Two reads of distinct people, compared in memory (a "not active later" look-up per
-    # row of the first window cost more).
-    active_before = _people(_active(scope, before_start, before_end))
-    active_later = _people(_active(scope, before_end + DAY, end))
+    # Two reads of each person's activity, compared in memory (a "not active later" look-up
+    # per row of the first window cost more); the later window is the page's usual one.
+    active_before = window_activity(scope, before_start, before_end).active_days.keys()
+    active_later = window_activity(scope, before_end + DAY, end).active_days.keys()
     den = len(active_before)
     num = len(active_before - active_later)
     return _with_days(
@@ -784,16 +862,51 @@ def kpi_churn(scope: Scope, period: Period, *, window: int | None = 28) -> KpiVa
 # --- network -----------------------------------------------------------------------------
 
 
-def _edges(scope: Scope, start: datetime.date, end: datetime.date) -> frozenset[tuple[int, int]]:
-    """The distinct directed edges (source, target) of the window."""
-    return _once(
-        ("edges", scope, start, end),
-        lambda: frozenset(
+@dataclass(frozen=True)
+class WindowPairs:
+    """The distinct directed pairs source → target of a window's interactions, as arrays of
+    one length: ``nodes`` the sorted ids of the people in them, ``sources`` and ``targets``
+    positions in ``nodes``, ``counts`` the sum of the interactions' ``count`` per pair."""
+
+    nodes: npt.NDArray[np.int64]
+    sources: npt.NDArray[np.int64]
+    targets: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+
+
+def window_pairs(scope: Scope, start: datetime.date, end: datetime.date) -> WindowPairs:
+    """The ``WindowPairs`` of ``_interactions(scope, start, end)``: one grouped read that the
+    network KPIs and the unit heat map share (hundreds of thousands of pairs at 10,000
+    people, read with a plain cursor: no per-row conversion). Shared within
+    ``shared_reads()``: callers must not change it."""
+
+    def read() -> WindowPairs:
+        grouped = (
             _interactions(scope, start, end)
             .values_list("source_id", "target_id")
-            .distinct()
+            .annotate(total=Sum("count"))
             .order_by()
-        ),
+        )
+        sql, params = grouped.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        # From the list of tuples in one call (a generator over every value cost seconds).
+        flat = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        nodes, positions = np.unique(flat[:, :2], return_inverse=True)
+        positions = positions.reshape(-1, 2)
+        return WindowPairs(nodes, positions[:, 0], positions[:, 1], flat[:, 2])
+
+    return _once(("pairs", scope, start, end), read)
+
+
+def _unit_codes(nodes: npt.NDArray[np.int64], day: datetime.date) -> npt.NDArray[np.int64]:
+    """Each node's org unit id on ``day``, -1 where it is unknown (ids are positive)."""
+    units = units_on(day)
+    return np.fromiter(
+        (unit if (unit := units.get(node)) is not None else -1 for node in nodes.tolist()),
+        dtype=np.int64,
+        count=len(nodes),
     )
 
 
@@ -804,11 +917,12 @@ def kpi_reciprocity(scope: Scope, period: Period, *, window: int | None = None) 
     # One read of the distinct edges, matched in memory: a correlated "reverse exists"
     # look-up per edge has no index to use (the unique key starts with the day) and grew
     # with the square of the edges (minutes at 10,000 people).
-    edges = _edges(scope, start, end)
-    den = len(edges)
-    num = sum(1 for source, target in edges if (target, source) in edges)
-    people = len({source for source, _t in edges} | {target for _s, target in edges})
-    return _value("reciprocity", period, window, _ratio(num, den), num, den, people)
+    pairs = window_pairs(scope, start, end)
+    n = len(pairs.nodes)
+    forward = pairs.sources * n + pairs.targets
+    den = len(forward)
+    num = int(np.isin(pairs.targets * n + pairs.sources, forward).sum())
+    return _value("reciprocity", period, window, _ratio(num, den), num, den, n)
 
 
 def _external_internal(scope: Scope, period: Period, window: int | None) -> tuple[int, int, int]:
@@ -820,20 +934,19 @@ def _external_internal(scope: Scope, period: Period, window: int | None) -> tupl
 
 
 def _classify(scope: Scope, start: datetime.date, end: datetime.date) -> tuple[int, int, int]:
-    # Edges and units read once, matched in memory (a unit look-up per edge cost more).
-    units = units_on(end)
-    rows = [
-        (source, target, units[source], units[target])
-        for source, target in _edges(scope, start, end)
-        if units.get(source) is not None and units.get(target) is not None
-    ]
+    # Edges and units read once, matched with arrays (a unit look-up per edge cost more).
+    pairs = window_pairs(scope, start, end)
+    units = _unit_codes(pairs.nodes, end)
+    source_units, target_units = units[pairs.sources], units[pairs.targets]
+    known = (source_units >= 0) & (target_units >= 0)
     if scope.org_unit_id is not None:
-        subtree = set(_subtree(scope.org_unit_id))
-        internal = sum(1 for _s, _t, su, tu in rows if su in subtree and tu in subtree)
+        subtree = np.array(_subtree(scope.org_unit_id), dtype=np.int64)
+        inside = np.isin(source_units, subtree) & np.isin(target_units, subtree)
     else:
-        internal = sum(1 for _s, _t, su, tu in rows if su == tu)
-    external = len(rows) - internal
-    people = len({row[0] for row in rows} | {row[1] for row in rows})
+        inside = source_units == target_units
+    internal = int((known & inside).sum())
+    external = int(known.sum()) - internal
+    people = len(np.unique(np.concatenate([pairs.sources[known], pairs.targets[known]])))
     return external, internal, people
 
 
@@ -871,38 +984,80 @@ def kpi_ei_index(scope: Scope, period: Period, *, window: int | None = None) -> 
     )
 
 
+@dataclass(frozen=True)
+class NewPairs:
+    """Pairs of people whose first interaction ever falls in a window, as arrays of one
+    length: ``lows`` and ``highs`` the lower and higher person ids, ``day_index`` the
+    position of each pair's first day in ``days`` (the distinct first days)."""
+
+    lows: npt.NDArray[np.int64]
+    highs: npt.NDArray[np.int64]
+    day_index: npt.NDArray[np.int64]
+    days: list[datetime.date]
+
+    def bridges(self, day: datetime.date) -> npt.NDArray[np.bool_]:
+        """Whether each pair's two org units on ``day`` are known and different."""
+        people, positions = np.unique(np.concatenate([self.lows, self.highs]), return_inverse=True)
+        units = _unit_codes(people, day)[positions]
+        low_units, high_units = units[: len(self.lows)], units[len(self.lows) :]
+        return (low_units >= 0) & (high_units >= 0) & (low_units != high_units)
+
+
+def new_pairs(scope: Scope, start: datetime.date, end: datetime.date) -> NewPairs:
+    """The ``NewPairs`` of the pairs of people whose first interaction ever falls between two
+    days; communities: the pair interacted in one of them on that first day; org unit: at
+    least one of the two is in its subtree. Read with a plain cursor (no Django converter per
+    row), turned into arrays without a Python step per pair (hundreds of thousands at 10
+    million events). Shared within ``shared_reads()``: callers must not change it."""
+
+    def read() -> NewPairs:
+        pairs = FirstInteraction.objects.filter(first_day__gte=start, first_day__lte=end)
+        if scope.communities is not None:
+            together = Interaction.objects.filter(
+                community_id__in=scope.communities, day=OuterRef("first_day")
+            ).filter(
+                Q(source_id=OuterRef("person_low_id"), target_id=OuterRef("person_high_id"))
+                | Q(source_id=OuterRef("person_high_id"), target_id=OuterRef("person_low_id"))
+            )
+            pairs = pairs.filter(Exists(together))
+        if scope.org_unit_id is not None:
+            people = _unit_people(scope.org_unit_id, end)
+            pairs = pairs.filter(Q(person_low_id__in=people) | Q(person_high_id__in=people))
+        rows = pairs.values_list("person_low_id", "person_high_id", "first_day").order_by()
+        sql, params = rows.query.sql_with_params()
+        if connection.vendor == "sqlite":
+            # The day as the text stored: the driver's date converter would run per row (a
+            # second of the page at 10 million events); the distinct days are parsed below.
+            sql = f"SELECT person_low_id, person_high_id, CAST(first_day AS TEXT) FROM ({sql})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        lows, highs, first_days = zip(*found, strict=True) if found else ((), (), ())
+        positions: dict[Any, int] = {}
+        day_index = [positions.setdefault(day, len(positions)) for day in first_days]
+        return NewPairs(
+            np.array(lows, dtype=np.int64),
+            np.array(highs, dtype=np.int64),
+            np.array(day_index, dtype=np.int64),
+            [_as_date(day) for day in positions],
+        )
+
+    return _once(("new_pairs", scope, start, end), read)
+
+
 def kpi_new_bridges(scope: Scope, period: Period, *, window: int | None = None) -> KpiValue:
     """Pairs of people whose first interaction ever falls in the window and whose org units
     (on the window's last day) are known and different. Communities: the pair interacted in
     one of them on that first day. Org unit: at least one of the two is in its subtree."""
     start, end = period.window(window)
-    pairs = FirstInteraction.objects.filter(first_day__gte=start, first_day__lte=end)
-    if scope.communities is not None:
-        together = Interaction.objects.filter(
-            community_id__in=scope.communities, day=OuterRef("first_day")
-        ).filter(
-            Q(source_id=OuterRef("person_low_id"), target_id=OuterRef("person_high_id"))
-            | Q(source_id=OuterRef("person_high_id"), target_id=OuterRef("person_low_id"))
-        )
-        pairs = pairs.filter(Exists(together))
-    if scope.org_unit_id is not None:
-        people = _unit_people(scope.org_unit_id, end)
-        pairs = pairs.filter(Q(person_low_id__in=people) | Q(person_high_id__in=people))
-    new_pairs = list(pairs.values_list("person_low_id", "person_high_id"))
-    all_new = len(new_pairs)
+    found = new_pairs(scope, start, end)
+    all_new = len(found.lows)
     if not all_new and not _interactions(scope, start, end).exists():
         return _value("new_bridges", period, window, None, None, 0, 0)
-    # Units read once and matched in memory (a look-up per pair cost more).
-    units = units_on(end)
-    bridges = [
-        (low, high)
-        for low, high in new_pairs
-        if units.get(low) is not None
-        and units.get(high) is not None
-        and units.get(low) != units.get(high)
-    ]
-    n = len(bridges)
-    people_count = len({low for low, _high in bridges} | {high for _low, high in bridges})
+    # Units read once and matched with arrays (a look-up per pair cost more).
+    bridges = found.bridges(end)
+    n = int(bridges.sum())
+    people_count = len(np.unique(np.concatenate([found.lows[bridges], found.highs[bridges]])))
     return _value(
         "new_bridges", period, window, float(n), n, all_new, people_count, {"new_pairs": all_new}
     )
@@ -944,30 +1099,29 @@ def kpi_brokers(scope: Scope, period: Period, *, window: int | None = None) -> K
     to 12 decimal places, so that rounding never decides a tie."""
     settings = thresholds()
     start, end = period.window(window)
-    edges = _edges(scope, start, end)
-    n = len({node for source, target in edges if source != target for node in (source, target)})
+    pairs = window_pairs(scope, start, end)
+    loops = pairs.sources == pairs.targets
+    tails, heads = pairs.sources[~loops], pairs.targets[~loops]
+    n = len(np.unique(np.concatenate([tails, heads])))
     if n == 0:
         return _value("brokers", period, window, None, None, 0, 0)
     sampled = n > settings["betweenness_exact_max_nodes"]
     centrality = betweenness(
-        edges, pivots=min(settings["betweenness_sample"], n) if sampled else None, seed=0
+        np.column_stack([pairs.nodes[tails], pairs.nodes[heads]]),
+        pivots=min(settings["betweenness_sample"], n) if sampled else None,
+        seed=0,
     )
     top_n = math.ceil(settings["broker_top_share"] * n)
     ranked = sorted(centrality.items(), key=lambda item: (-round(item[1], 12), item[0]))[:top_n]
-    units = units_on(end)
-    # The units of the neighbours of the top people only.
-    spanned: dict[int, set[int | None]] = {
-        person: set() for person, score in ranked if round(score, 12) > 0
-    }
-    for source, target in edges:
-        if source == target:
-            continue
-        if source in spanned:
-            spanned[source].add(units.get(target))
-        if target in spanned:
-            spanned[target].add(units.get(source))
+    # The distinct known units of the neighbours of the top people only, with arrays.
+    top = np.searchsorted(pairs.nodes, [person for person, score in ranked if round(score, 12) > 0])
+    people = np.concatenate([tails, heads])
+    neighbour_units = _unit_codes(pairs.nodes, end)[np.concatenate([heads, tails])]
+    wanted = np.isin(people, top) & (neighbour_units >= 0)
+    seen = np.unique(np.column_stack([people[wanted], neighbour_units[wanted]]), axis=0)
+    spanned = np.bincount(seen[:, 0], minlength=len(pairs.nodes))[top]
     minimum = settings["broker_min_units"]
-    brokers = sum(1 for seen in spanned.values() if len(seen - {None}) >= minimum)
+    brokers = int((spanned >= minimum).sum())
     return _value("brokers", period, window, float(brokers), brokers, n, n, {"sampled": sampled})
 
 
@@ -1083,10 +1237,12 @@ def kpi_leader_participation(scope: Scope, period: Period, *, window: int | None
     """Managers who are members of the scope on the window's last day and contributed in it
     ÷ those managers. A manager: someone's manager on that day (PersonUnit.manager_id)."""
     start, end = period.window(window)
-    managers = _units_in_force(end).filter(manager_id__isnull=False).values("manager_id")
-    in_scope = population(scope, end).filter(person_id__in=managers)
-    den = _count_people(in_scope)
-    num = _count_people(_rows(scope, start, end).filter(CONTRIBUTING, person_id__in=in_scope))
+    managers = set(
+        _units_in_force(end).filter(manager_id__isnull=False).values_list("manager_id", flat=True)
+    )
+    in_scope = members(scope, end) & managers
+    den = len(in_scope)
+    num = len(in_scope & window_activity(scope, start, end).contributions.keys())
     return _value("leader_participation", period, window, _ratio(num, den), num, den, den)
 
 

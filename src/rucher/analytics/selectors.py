@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+import numpy as np
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +36,6 @@ from rucher.analytics.charts import Chart
 from rucher.analytics.exports import Table
 from rucher.analytics.models import (
     CommunityDay,
-    FirstInteraction,
-    Interaction,
     MembershipSpan,
     PersonDay,
     PersonRoleSpan,
@@ -705,6 +704,8 @@ def network_dashboard(
 def _network_dashboard(
     viewer: User, start: datetime.date, end: datetime.date, depth: int | None
 ) -> Report:
+    from rucher.analytics import kpis
+
     threshold = min_group_size()
     report = Report(title=_("Network dashboard"), start=start, end=end, threshold=threshold)
     report.kpis = _safe_kpis(NETWORK_KPIS, make_scope(None), start, end)
@@ -721,14 +722,7 @@ def _network_dashboard(
     report.context["levels"] = levels
     report.context["depth"] = depth
     group_of, sizes, labels = unit_groups(end, depth, people)
-    raw: dict[tuple[Any, Any], float] = defaultdict(float)
-    for source, target, count in (
-        Interaction.objects.filter(day__range=(start, end))
-        .values_list("source_id", "target_id")
-        .annotate(total=Sum("count"))
-    ):
-        if source in group_of and target in group_of:
-            raw[(group_of[source], group_of[target])] += count
+    raw = _unit_interactions(start, end, group_of)
     matrix = privacy.suppress_matrix(raw, sizes, threshold=threshold)
     report.context["merged_groups"] = matrix.hidden
     names = [labels.get(key, str(key)) for key in matrix.keys]
@@ -758,14 +752,14 @@ def _network_dashboard(
 
     # New bridges over time.
     starts, step = buckets(start, end)
-    unit_of = units_on(end)
     bridges: dict[datetime.date, int] = dict.fromkeys(starts, 0)
-    for low, high, day in FirstInteraction.objects.filter(
-        first_day__range=(start, end)
-    ).values_list("person_low_id", "person_high_id", "first_day"):
-        a, b = unit_of.get(low), unit_of.get(high)
-        if a is not None and b is not None and a != b:
-            bridges[bucket_of(day, start, step)] += 1
+    # The pairs the "new bridges" KPI read already (``kpis.new_pairs``, the same query),
+    # counted per first day with arrays.
+    found = kpis.new_pairs(make_scope(None), start, end)
+    per_day = np.bincount(found.day_index[found.bridges(end)], minlength=len(found.days))
+    for day, count in zip(found.days, per_day.tolist(), strict=True):
+        if count:
+            bridges[bucket_of(day, start, step)] += count
     report.charts.append(
         charts.bars_over_time(
             key="new_bridges",
@@ -785,13 +779,18 @@ def _network_dashboard(
 
     # Communities by stage and dormant communities.
     # Each community's latest week only (not the whole history: 52 rows a year each).
-    last_week = (
-        StageHistory.objects.filter(community_id=OuterRef("community_id"), week_start__lte=end)
-        .order_by("-week_start")
-        .values("week_start")[:1]
+    # The latest week of each community grouped once (a correlated "latest week" look-up per
+    # row of the history cost more), then the rows of those weeks.
+    latest_week = dict(
+        StageHistory.objects.filter(week_start__lte=end)
+        .values_list("community_id")
+        .annotate(latest=Max("week_start"))
+        .order_by()
     )
     latest: dict[int, StageHistory] = {
-        row.community_id: row for row in StageHistory.objects.filter(week_start=Subquery(last_week))
+        row.community_id: row
+        for row in StageHistory.objects.filter(week_start__in=set(latest_week.values()))
+        if latest_week.get(row.community_id) == row.week_start
     }
     by_stage: dict[str, int] = defaultdict(int)
     for row in latest.values():
@@ -813,7 +812,37 @@ def _network_dashboard(
     return report
 
 
+def _unit_interactions(
+    start: datetime.date, end: datetime.date, group_of: dict[int, int | None]
+) -> dict[tuple[Any, Any], float]:
+    """Sum of the interactions' counts from group to group over the period, for the pairs
+    whose two people have a group (``group_of``; the group None included). The window's
+    pairs are the ones the network KPIs read (``kpis.window_pairs``), summed with arrays."""
+    from rucher.analytics import kpis
+
+    pairs = kpis.window_pairs(make_scope(None), start, end)
+    groups = list(dict.fromkeys(group_of.values()))
+    index = {group: position for position, group in enumerate(groups)}
+    group_codes = np.fromiter(
+        (index[group_of[node]] if node in group_of else -1 for node in pairs.nodes.tolist()),
+        dtype=np.int64,
+        count=len(pairs.nodes),
+    )
+    source_groups, target_groups = group_codes[pairs.sources], group_codes[pairs.targets]
+    kept = (source_groups >= 0) & (target_groups >= 0)
+    cells, inverse = np.unique(
+        source_groups[kept] * len(groups) + target_groups[kept], return_inverse=True
+    )
+    totals = np.bincount(inverse, weights=pairs.counts[kept], minlength=len(cells))
+    return {
+        (groups[cell // len(groups)], groups[cell % len(groups)]): total
+        for cell, total in zip(cells.tolist(), totals.tolist(), strict=True)
+    }
+
+
 def _funnel(people: set[int], start: datetime.date, end: datetime.date, threshold: int) -> Chart:
+    from rucher.analytics import kpis
+
     # Ever reached: one look-up per person in the (person, day) index, not a scan of the
     # whole history.
     ever = set(
@@ -827,19 +856,18 @@ def _funnel(people: set[int], start: datetime.date, end: datetime.date, threshol
         .values_list("person_id", flat=True)
         .distinct()
     )
-    in_period = PersonDay.objects.filter(day__range=(start, end))
-    reached = set(in_period.filter(reached=True).values_list("person_id", flat=True).distinct())
-    contributing = set(
-        in_period.filter(contributions__gt=0).values_list("person_id", flat=True).distinct()
-    )
+    # Each person's rows summed once for the page (``kpis.window_activity``): days with the
+    # ``reached`` flag and contributions.
+    everyone = make_scope(None)
+    in_period = kpis.window_activity(everyone, start, end)
+    reached = in_period.flagged_days.keys()
+    contributing = in_period.contributions.keys()
     window_start = end - datetime.timedelta(days=27)
-    habitual = set(
-        PersonDay.objects.filter(day__range=(window_start, end), reached=True)
-        .values("person_id")
-        .annotate(days=Count("day", distinct=True))
-        .filter(days__gte=HABITUAL_DAYS)
-        .values_list("person_id", flat=True)
-    )
+    habitual = {
+        person
+        for person, days in kpis.window_activity(everyone, window_start, end).flagged_days.items()
+        if days >= HABITUAL_DAYS
+    }
     steps = [
         (_("Invited (accounts)"), len(people)),
         (_("Activated (came at least once)"), len(people & ever)),
@@ -894,6 +922,8 @@ def _dormant(viewer: User, latest: dict[int, StageHistory], end: datetime.date) 
 def _leaders(people: set[int], start: datetime.date, end: datetime.date, threshold: int) -> Table:
     """Leader participation by division: managers who contributed ÷ managers; divisions with
     fewer managers than the threshold merged (``privacy.suppress_groups``)."""
+    from rucher.analytics import kpis
+
     managers: set[int] = {
         pk
         for pk in PersonUnit.objects.filter(since__lte=end, manager_id__isnull=False)
@@ -901,17 +931,7 @@ def _leaders(people: set[int], start: datetime.date, end: datetime.date, thresho
         .distinct()
         if pk is not None
     } & people
-    contributed = (
-        set(
-            PersonDay.objects.filter(
-                day__range=(start, end), contributions__gt=0, person_id__in=managers
-            )
-            .values_list("person_id", flat=True)
-            .distinct()
-        )
-        if managers
-        else set()
-    )
+    contributed = managers & kpis.window_activity(make_scope(None), start, end).contributions.keys()
     group_of, sizes, labels = unit_groups(end, 1, managers)
     done: dict[Any, int] = defaultdict(int)
     for person in contributed:

@@ -56,9 +56,12 @@ class Post(models.Model):
         on_delete=models.CASCADE,
         related_name="posts",
         help_text=_("Empty for a post on the author's profile."),
+        # Served by the composite indexes of Meta that begin with it.
+        db_index=False,
     )
+    # Served by the (author, -created_at) index of Meta.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", db_index=False
     )
     type = models.CharField(
         _("type"), max_length=16, choices=PostType.choices, default=PostType.DISCUSSION
@@ -138,7 +141,10 @@ class PostRevision(models.Model):
 
 
 class Comment(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # Served by the (post, created_at) index of Meta.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )

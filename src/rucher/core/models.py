@@ -27,8 +27,9 @@ class Event(models.Model):
     target_type = models.CharField(_("target type"), max_length=64, blank=True)
     target_id = models.BigIntegerField(_("target id"), null=True, blank=True)
     # A plain integer rather than a foreign key: the log outlives what it speaks of, and the
-    # communities app must not be a dependency of the core.
-    community_id = models.BigIntegerField(_("community"), null=True, blank=True, db_index=True)
+    # communities app must not be a dependency of the core. Not indexed: no query reads the
+    # log by community, and each index is one more b-tree written per event.
+    community_id = models.BigIntegerField(_("community"), null=True, blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     # When the row was written, unlike ``occurred_at`` which an import may set in the past.
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
