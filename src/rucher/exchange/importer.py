@@ -22,12 +22,11 @@ import contextlib
 import datetime
 import hashlib
 import json
-import queue
 import re
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,6 +60,7 @@ from rucher.content.models import Event as PostEvent
 from rucher.core import markdown
 from rucher.core.models import Event, Tag
 from rucher.core.progress import NullProgress, Progress
+from rucher.core.read_ahead import ReadAhead
 from rucher.exchange import bulk
 from rucher.exchange import events as ev
 from rucher.exchange.archive import Archive, ArchiveError, Line, max_file_bytes
@@ -163,87 +163,45 @@ class Read:
         self.unknown: list[str] = []  # top-level fields outside the schema
 
 
-class ReadAhead:
-    """Reads, decodes and validates the lines of one file in a thread, while the importer
-    writes the batches before them.
+def read_chunks(archive: Archive, name: str, after: int, check: Validator) -> Generator[list[Read]]:
+    """The lines of ``name`` after line ``after``, decoded and checked, in chunks: the
+    producer of the importer's ``ReadAhead`` thread.
 
     The thread only reads the file and checks records (no database, no report): everything
     that decides what lands, what is counted and reported, and the run's position stays with
     the importer, line by line in order, as without it. The gain comes from SQLite, which
     releases the interpreter's lock while it fills its b-trees and commits: the reading
     goes on meanwhile, on the other core. (A second process would also need the records
-    pickled across, which costs about what decoding them does.) An error of the thread (a
-    damaged ZIP member...) is raised by the iterator at the line where it happened; leaving
-    the ``with`` block stops the thread."""
-
-    _END = object()
-
-    def __init__(self, archive: Archive, name: str, after: int, check: Validator) -> None:
-        self.archive, self.name, self.after, self.check = archive, name, after, check
-        self.chunks: queue.Queue[Any] = queue.Queue(READ_AHEAD_CHUNKS)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._read, name=f"import {name}", daemon=True)
-
-    def __enter__(self) -> ReadAhead:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        with contextlib.suppress(queue.Empty):
-            while True:  # unblock a ``put`` waiting for room
-                self.chunks.get_nowait()
-        self.thread.join()
-
-    def __iter__(self) -> Iterator[Read]:
-        while True:
-            chunk = self.chunks.get()
-            if chunk is self._END:
-                return
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield from chunk
-
-    def _put(self, item: Any) -> bool:
-        while not self.stopping.is_set():
-            try:
-                self.chunks.put(item, timeout=0.1)
-            except queue.Full:
+    pickled across, which costs about what decoding them does.) An error while reading (a
+    damaged ZIP member...) comes after the chunk of the lines read before it, so that the
+    importer meets it at its line."""
+    known = check.fields.issuperset
+    chunk: list[Read] = []
+    lines = archive.lines(name)
+    try:
+        for line in lines:
+            if line.number <= after:
                 continue
-            return True
-        return False
-
-    def _read(self) -> None:
-        check, after = self.check, self.after
-        known = check.fields.issuperset
-        chunk: list[Read] = []
-        lines = self.archive.lines(self.name)
-        try:
-            for line in lines:
-                if line.number <= after:
-                    continue
-                read = Read(line)
-                if not line.too_long:
-                    try:
-                        read.record = record = decode_line(line.text)
-                    except ValueError as error:
-                        read.not_json = error.args[0]
-                    else:
-                        read.errors = check.errors(record)
-                        if not read.errors and not known(record):  # a set test in C
-                            read.unknown = check.unknown(record)
-                chunk.append(read)  # once complete: an error above is handed over instead
-                if len(chunk) >= READ_AHEAD_CHUNK:
-                    if not self._put(chunk):
-                        return
-                    chunk = []
-            if self._put(chunk):
-                self._put(self._END)
-        except BaseException as error:  # handed over after the lines read before it
-            if self._put(chunk):
-                self._put(error)
-        finally:
-            lines.close()
+            read = Read(line)
+            if not line.too_long:
+                try:
+                    read.record = record = decode_line(line.text)
+                except ValueError as error:
+                    read.not_json = error.args[0]
+                else:
+                    read.errors = check.errors(record)
+                    if not read.errors and not known(record):  # a set test in C
+                        read.unknown = check.unknown(record)
+            chunk.append(read)  # once complete: an error above comes after this chunk
+            if len(chunk) >= READ_AHEAD_CHUNK:
+                yield chunk
+                chunk = []
+    except Exception:
+        yield chunk
+        raise
+    finally:
+        lines.close()
+    yield chunk
 
 
 def _dt(value: Any) -> datetime.datetime | None:
@@ -525,8 +483,13 @@ class Importer:
         seen: set[str] = set()
         last_line = after
         try:
-            with ReadAhead(self.archive, name, after, validator(kind)) as reads:
-                for read in reads:
+            check = validator(kind)
+            with ReadAhead(
+                lambda: read_chunks(self.archive, name, after, check),
+                depth=READ_AHEAD_CHUNKS,
+                name=f"import {name}",
+            ) as chunks:
+                for read in chain.from_iterable(chunks):
                     line = read.line
                     last_line = line.number
                     if self.hook is not None:
