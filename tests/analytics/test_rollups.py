@@ -403,14 +403,73 @@ def test_rebuild_equals_incremental(personas, communities):
     assert snapshot() == incremental
 
 
+def first_pending() -> bool:
+    return ConsumerPosition.objects.filter(consumer=rollups.FIRST_INTERACTIONS_PENDING).exists()
+
+
+def first_interactions() -> set[tuple[int, int, datetime.date]]:
+    return set(FirstInteraction.objects.values_list("person_low_id", "person_high_id", "first_day"))
+
+
+def test_the_replay_derives_the_first_interactions_at_its_end(garden, owner, member, animator):
+    g, day = garden.pk, (lambda n: D0 + datetime.timedelta(days=n))
+    with on(5):
+        post = post_create(actor=member, community_id=g, body="Rail bolts")
+    with on(6):
+        comment_create(actor=owner, post_id=post.pk, body="Which ones?")
+    with on(3):  # recorded after, on an earlier day: an import brings the past in any order
+        reaction_set(actor=owner, post_id=post.pk, kind="like")
+    with on(4):
+        comment_create(actor=animator, post_id=post.pk, body="120 N·m.")
+    with on(2):
+        post_create(actor=member, community_id=g, body=f"Ask {markdown.mention(animator.pk, 'A')}")
+    rollups.consume()
+    pair = lambda a, b: (min(a.pk, b.pk), max(a.pk, b.pk))  # noqa: E731
+    written = {(*pair(owner, member), day(3)), (*pair(animator, member), day(2))}
+    assert first_interactions() == written
+    FirstInteraction.objects.all().delete()
+    rollups.derive_first_interactions()
+    assert first_interactions() == written
+    rollups.rebuild(batch_size=2)
+    assert first_interactions() == written
+    assert not first_pending()
+
+
+def test_a_replay_that_dies_leaves_the_pairs_to_the_next_batch(personas, communities, monkeypatch):
+    busy_history(personas, communities)
+    rollups.consume()
+    incremental = snapshot()
+    real_apply = rollups.apply
+    calls = []
+
+    last_batch = -(-Event.objects.count() // 5)  # the interactions come in the batches before
+
+    def dies_on_the_last_batch(deltas: rollups.Deltas, **options: Any) -> None:
+        calls.append(options)
+        if len(calls) == last_batch:
+            raise RuntimeError("the process died")
+        real_apply(deltas, **options)
+
+    monkeypatch.setattr(rollups, "apply", dies_on_the_last_batch)
+    with pytest.raises(RuntimeError):
+        rollups.rebuild(batch_size=5)
+    assert calls[0] == {"first_interactions": False}  # the replay leaves the pairs alone
+    assert Interaction.objects.exists() and not FirstInteraction.objects.exists()
+    assert first_pending()
+    monkeypatch.setattr(rollups, "apply", real_apply)
+    rollups.consume(batch_size=5)  # the incremental path: derives first, then goes on
+    assert not first_pending()
+    assert snapshot() == incremental
+
+
 def test_a_crash_before_the_position_moves_counts_nothing_twice(personas, communities, monkeypatch):
     with override_settings(EVENT_CONSUMERS_INLINE=False):  # leave the events pending
         busy_history(personas, communities)
     real_apply = rollups.apply
     calls = []
 
-    def crash_after_writing(deltas: rollups.Deltas) -> None:
-        real_apply(deltas)
+    def crash_after_writing(deltas: rollups.Deltas, **options: Any) -> None:
+        real_apply(deltas, **options)
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("the process died")
