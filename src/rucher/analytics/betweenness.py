@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from rucher.analytics.arrays import distinct, distinct_with_positions
+
 
 def betweenness(
     edges: Iterable[tuple[int, int]] | npt.NDArray[np.int64],
@@ -62,12 +64,12 @@ def _adjacency(
     else:
         pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    nodes, positions = np.unique(pairs, return_inverse=True)
+    nodes, positions = distinct_with_positions(pairs)
     positions = positions.reshape(-1, 2)
     n = len(nodes)
     # Both directions of every edge as one number (row × n + column): sorted and without
     # repeats in one pass, which gives the rows in order and each row's columns sorted.
-    codes = np.unique(
+    codes = distinct(
         np.concatenate(
             [positions[:, 0] * n + positions[:, 1], positions[:, 1] * n + positions[:, 0]]
         )

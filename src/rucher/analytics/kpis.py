@@ -55,6 +55,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from rucher.analytics.arrays import contained, count_distinct, distinct, distinct_with_positions
 from rucher.analytics.betweenness import betweenness
 from rucher.analytics.models import (
     AnalyticsConfig,
@@ -893,7 +894,7 @@ def window_pairs(scope: Scope, start: datetime.date, end: datetime.date) -> Wind
             rows = cursor.fetchall()
         # From the list of tuples in one call (a generator over every value cost seconds).
         flat = np.array(rows, dtype=np.int64).reshape(-1, 3)
-        nodes, positions = np.unique(flat[:, :2], return_inverse=True)
+        nodes, positions = distinct_with_positions(flat[:, :2])
         positions = positions.reshape(-1, 2)
         return WindowPairs(nodes, positions[:, 0], positions[:, 1], flat[:, 2])
 
@@ -921,7 +922,7 @@ def kpi_reciprocity(scope: Scope, period: Period, *, window: int | None = None) 
     n = len(pairs.nodes)
     forward = pairs.sources * n + pairs.targets
     den = len(forward)
-    num = int(np.isin(pairs.targets * n + pairs.sources, forward).sum())
+    num = int(contained(pairs.targets * n + pairs.sources, forward).sum())
     return _value("reciprocity", period, window, _ratio(num, den), num, den, n)
 
 
@@ -941,12 +942,12 @@ def _classify(scope: Scope, start: datetime.date, end: datetime.date) -> tuple[i
     known = (source_units >= 0) & (target_units >= 0)
     if scope.org_unit_id is not None:
         subtree = np.array(_subtree(scope.org_unit_id), dtype=np.int64)
-        inside = np.isin(source_units, subtree) & np.isin(target_units, subtree)
+        inside = contained(source_units, subtree) & contained(target_units, subtree)
     else:
         inside = source_units == target_units
     internal = int((known & inside).sum())
     external = int(known.sum()) - internal
-    people = len(np.unique(np.concatenate([pairs.sources[known], pairs.targets[known]])))
+    people = count_distinct(np.concatenate([pairs.sources[known], pairs.targets[known]]))
     return external, internal, people
 
 
@@ -997,7 +998,7 @@ class NewPairs:
 
     def bridges(self, day: datetime.date) -> npt.NDArray[np.bool_]:
         """Whether each pair's two org units on ``day`` are known and different."""
-        people, positions = np.unique(np.concatenate([self.lows, self.highs]), return_inverse=True)
+        people, positions = distinct_with_positions(np.concatenate([self.lows, self.highs]))
         units = _unit_codes(people, day)[positions]
         low_units, high_units = units[: len(self.lows)], units[len(self.lows) :]
         return (low_units >= 0) & (high_units >= 0) & (low_units != high_units)
@@ -1057,7 +1058,7 @@ def kpi_new_bridges(scope: Scope, period: Period, *, window: int | None = None) 
     # Units read once and matched with arrays (a look-up per pair cost more).
     bridges = found.bridges(end)
     n = int(bridges.sum())
-    people_count = len(np.unique(np.concatenate([found.lows[bridges], found.highs[bridges]])))
+    people_count = count_distinct(np.concatenate([found.lows[bridges], found.highs[bridges]]))
     return _value(
         "new_bridges", period, window, float(n), n, all_new, people_count, {"new_pairs": all_new}
     )
@@ -1102,7 +1103,7 @@ def kpi_brokers(scope: Scope, period: Period, *, window: int | None = None) -> K
     pairs = window_pairs(scope, start, end)
     loops = pairs.sources == pairs.targets
     tails, heads = pairs.sources[~loops], pairs.targets[~loops]
-    n = len(np.unique(np.concatenate([tails, heads])))
+    n = count_distinct(np.concatenate([tails, heads]))
     if n == 0:
         return _value("brokers", period, window, None, None, 0, 0)
     sampled = n > settings["betweenness_exact_max_nodes"]
@@ -1117,9 +1118,11 @@ def kpi_brokers(scope: Scope, period: Period, *, window: int | None = None) -> K
     top = np.searchsorted(pairs.nodes, [person for person, score in ranked if round(score, 12) > 0])
     people = np.concatenate([tails, heads])
     neighbour_units = _unit_codes(pairs.nodes, end)[np.concatenate([heads, tails])]
-    wanted = np.isin(people, top) & (neighbour_units >= 0)
-    seen = np.unique(np.column_stack([people[wanted], neighbour_units[wanted]]), axis=0)
-    spanned = np.bincount(seen[:, 0], minlength=len(pairs.nodes))[top]
+    wanted = contained(people, top) & (neighbour_units >= 0)
+    # Distinct (person, unit) pairs as one number each: person × (largest unit + 1) + unit.
+    base = max(int(neighbour_units.max()) + 1, 1) if len(neighbour_units) else 1
+    seen = distinct(people[wanted] * base + neighbour_units[wanted]) // base
+    spanned = np.bincount(seen, minlength=len(pairs.nodes))[top]
     minimum = settings["broker_min_units"]
     brokers = int((spanned >= minimum).sum())
     return _value("brokers", period, window, float(brokers), brokers, n, n, {"sampled": sampled})

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from rucher.accounts.models import OrgUnit, User
 from rucher.analytics import charts, lifecycle, privacy
+from rucher.analytics.arrays import distinct_with_positions
 from rucher.analytics.charts import Chart
 from rucher.analytics.exports import Table
 from rucher.analytics.models import (
@@ -830,8 +831,8 @@ def _unit_interactions(
     )
     source_groups, target_groups = group_codes[pairs.sources], group_codes[pairs.targets]
     kept = (source_groups >= 0) & (target_groups >= 0)
-    cells, inverse = np.unique(
-        source_groups[kept] * len(groups) + target_groups[kept], return_inverse=True
+    cells, inverse = distinct_with_positions(
+        source_groups[kept] * len(groups) + target_groups[kept]
     )
     totals = np.bincount(inverse, weights=pairs.counts[kept], minlength=len(cells))
     return {
