@@ -11,7 +11,7 @@ tests, so that its rows are there only for the tests that asked for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -40,6 +40,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item, run in zip(items, runs, strict=True)
     }
     items.sort(key=lambda item: place[id(item)])
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request of a person who chose French
+    activates French for the thread (``UserLanguageMiddleware``, like Django's own
+    middleware) and nothing puts it back, so a later test of the same worker read French."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def _flushes_the_database(request: pytest.FixtureRequest) -> bool:

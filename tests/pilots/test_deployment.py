@@ -80,11 +80,12 @@ def test_published_decision_is_frozen(project_lead, closed):
         ({"decided_by": ""}, "decided_by"),
         ({"decided_on": None}, "decided_on"),
         ({"decided_on": "2026-01-01"}, "decided_on"),
-        ({"decided_on": checks.today() + DAY}, "decided_on"),
+        ({"decided_on": lambda: checks.today() + DAY}, "decided_on"),  # at run time: midnight
         ({"decided_on": checks.today() - 400 * DAY}, "decided_on"),
     ],
 )
 def test_bad_decisions_are_refused(project_lead, closed, values, field):
+    values = {name: value() if callable(value) else value for name, value in values.items()}
     with pytest.raises(Invalid) as caught:
         decide(project_lead, closed, **values)
     assert field in caught.value.fields
