@@ -50,12 +50,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Model, OuterRef, Subquery
 from django.utils import timezone
 
+from rucher.analytics import reader_process
 from rucher.analytics.models import (
     CommunityDay,
     FirstInteraction,
@@ -1051,23 +1052,74 @@ def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 # ---------------------------------------------------------------- running
 
 
+@dataclass
+class Batch:
+    """Events read and folded: what ``write_batch`` needs, and where in the log they lie."""
+
+    after: int  # the position they follow
+    last: int  # the id of the last one
+    size: int
+    deltas: Deltas
+
+
+def read_batch(after: int, batch_size: int, *, whole_days: bool = False) -> Batch | None:
+    """The events after ``after``, folded; None when there is none yet.
+
+    ``whole_days`` (a replay): a full batch stops before the events of its last local day,
+    which then start the next one. A day split between two batches writes each of its keys
+    twice, the second time through a conflict (an update in place) instead of an append."""
+    rows = _read(after, batch_size)
+    if not rows:
+        return None
+    if whole_days and len(rows) == batch_size:
+        rows = _whole_days(rows)
+    return Batch(after=after, last=rows[-1][0], size=len(rows), deltas=fold(rows))
+
+
+def _whole_days(rows: list[Row]) -> list[Row]:
+    """``rows`` without the trailing ones of the last row's local day (all of them if they
+    are all of one day)."""
+    day_of = _Moments().day
+    last_day = day_of(rows[-1][1])
+    end = len(rows) - 1
+    while end > 0 and day_of(rows[end - 1][1]) == last_day:
+        end -= 1
+    return rows[:end] if end else rows
+
+
 def consume_batch(*, batch_size: int = BATCH_SIZE, replaying: bool = False) -> int:
     """Handle the next batch, if any: deltas and position in one transaction. Returns its size.
 
     ``replaying``: part of ``rebuild``'s replay, which leaves ``FirstInteraction`` to its
-    end. Otherwise a derivation still pending (a replay that died before its end) is made
-    first."""
+    end and cuts its batches at day boundaries. Otherwise a derivation still pending (a
+    replay that died before its end) is made first."""
     with transaction.atomic(), _without_cyclic_collection():
         position, first_pending = _locked_position()
         if first_pending and not replaying:
             derive_first_interactions()
             first_pending = False
-        rows = _read(position.last_event_id, batch_size)
-        if not rows:
+        batch = read_batch(position.last_event_id, batch_size, whole_days=replaying)
+        if batch is None:
             return 0
-        apply(fold(rows), first_interactions=not first_pending)
-        ConsumerPosition.objects.filter(pk=position.pk).update(last_event_id=rows[-1][0])
-    return len(rows)
+        _write(batch, position, first_pending=first_pending)
+    return batch.size
+
+
+def write_batch(batch: Batch) -> bool:
+    """Write a batch that was read and folded elsewhere (the replay's reading process), in
+    one transaction with the position; False, writing nothing, if the position is no longer
+    the one the batch follows (another consumer ran meanwhile)."""
+    with transaction.atomic(), _without_cyclic_collection():
+        position, first_pending = _locked_position()
+        if position.last_event_id != batch.after:
+            return False
+        _write(batch, position, first_pending=first_pending)
+    return True
+
+
+def _write(batch: Batch, position: ConsumerPosition, *, first_pending: bool) -> None:
+    apply(batch.deltas, first_interactions=not first_pending)
+    ConsumerPosition.objects.filter(pk=position.pk).update(last_event_id=batch.last)
 
 
 @contextmanager
@@ -1212,26 +1264,55 @@ def _index_ddl(*, create: bool) -> None:
                     cursor.execute(str(index.remove_sql(model, editor)))
 
 
-def rebuild(
-    *, progress: SupportsWrite | None = None, batch_size: int = REBUILD_BATCH_SIZE
-) -> tuple[int, float]:
-    """Wipe the rollups and replay the whole log through ``consume``.
+class Replay(NamedTuple):
+    handled: int  # events
+    seconds: float
+    from_second_process: int  # events of ``handled`` read and folded by the second process
 
-    Returns (events handled, seconds). ``progress``: where to show progress, None for silence.
+
+def rebuild(
+    *,
+    progress: SupportsWrite | None = None,
+    batch_size: int = REBUILD_BATCH_SIZE,
+    second_process: bool | None = None,
+) -> Replay:
+    """Wipe the rollups and replay the whole log.
+    ``progress``: where to show progress, None for silence.
+       ``second_process``: read and fold the log in a second process while this one writes
+       (``reader_process``); None: when ``reader_process.available()``. Either way the result
+       is the same tables.
     """
     started = time.perf_counter()
     wipe()
     ConsumerPosition.objects.get_or_create(consumer=FIRST_INTERACTIONS_PENDING)
+    if second_process is None:
+        second_process = reader_process.available()
     drop_reader_indexes()
     try:
         with _sqlite_tuned(), reporter(Event.objects.count(), "events", progress) as bar:
+            read_apart = 0
+            if second_process:
+                read_apart = _replay_from_a_second_process(batch_size, bar.advance)
+            # The whole replay, or what is left if another consumer ran meanwhile.
             handled = consume(batch_size=batch_size, on_batch=bar.advance, replaying=True)
             with transaction.atomic():
                 if _locked_position()[1]:  # unless a batch of the worker's did it meanwhile
                     derive_first_interactions()
     finally:
         restore_reader_indexes()
-    return handled, time.perf_counter() - started
+    return Replay(read_apart + handled, time.perf_counter() - started, read_apart)
+
+
+def _replay_from_a_second_process(batch_size: int, on_batch: Callable[[int], object]) -> int:
+    handled = 0
+    with transaction.atomic():
+        after = _locked_position()[0].last_event_id
+    for batch in reader_process.batches(after, batch_size):
+        if not write_batch(batch):
+            break  # someone else moved the position: the caller goes on from there
+        handled += batch.size
+        on_batch(batch.size)
+    return handled
 
 
 @contextmanager

@@ -29,6 +29,12 @@ class Command(BaseCommand):
             default=rollups.REBUILD_BATCH_SIZE,
             help=f"Events per transaction (default {rollups.REBUILD_BATCH_SIZE}).",
         )
+        rebuild.add_argument(
+            "--one-process",
+            action="store_true",
+            help="Read and fold the log in this process too (by default a second process "
+            "does while this one writes, when there is more than one processor).",
+        )
         actions.add_parser(
             "status", help="Position in the event log, events still to handle, rows per table."
         )
@@ -36,19 +42,30 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "rebuild":
-                self.rebuild(batch_size=options["batch_size"])
+                self.rebuild(
+                    batch_size=options["batch_size"],
+                    second_process=False if options["one_process"] else None,
+                )
             else:
                 self.status()
         except DatabaseError as error:
             raise CommandError(NOT_MIGRATED.format(error=error)) from None
 
-    def rebuild(self, *, batch_size: int) -> None:
+    def rebuild(self, *, batch_size: int, second_process: bool | None) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        handled, seconds = rollups.rebuild(progress=self.stderr, batch_size=batch_size)
-        speed = format_rate(handled / seconds if seconds > 0 else None)
+        replay = rollups.rebuild(
+            progress=self.stderr, batch_size=batch_size, second_process=second_process
+        )
+        speed = format_rate(replay.handled / replay.seconds if replay.seconds > 0 else None)
+        apart = (
+            f"; {replay.from_second_process} read and folded by a second process"
+            if replay.from_second_process
+            else ""
+        )
         self.stdout.write(
-            f"Rollups rebuilt from {handled} events in {format_duration(seconds)} ({speed})."
+            f"Rollups rebuilt from {replay.handled} events in "
+            f"{format_duration(replay.seconds)} ({speed}{apart})."
         )
         from rucher.analytics.lifecycle import compute_stages
 

@@ -1,0 +1,147 @@
+"""The replay's second process (``rollups.rebuild`` reading and folding in
+``reader_process``): the same tables as one process, on a real database another process can
+read; a failure of the reader stops the replay with its cause; inside a transaction, or on
+SQLite in memory (the suite's), the replay stays in one process."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from rucher.analytics import reader_process, rollups
+from rucher.core.models import ConsumerPosition, Event
+from tests.analytics.test_rollups import busy_history, snapshot
+
+REPOSITORY = Path(__file__).parents[2]
+
+
+def in_memory() -> bool:
+    return connection.vendor == "sqlite" and not reader_process.available()
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_replay_stays_in_this_process(personas, communities):
+    busy_history(personas, communities)
+    rollups.consume()
+    incremental = snapshot()
+    assert not reader_process.available()  # the test's transaction: a reader would not see
+    replay = rollups.rebuild(batch_size=4)
+    assert replay.handled == Event.objects.count() and replay.from_second_process == 0
+    assert snapshot() == incremental
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_process_gives_the_same_tables(personas, communities):
+    if in_memory():
+        pytest.skip("SQLite in memory: see the file database test below")
+    busy_history(personas, communities)
+    one = rollups.rebuild(batch_size=5, second_process=False)
+    alone = snapshot()
+    assert one.from_second_process == 0
+    two = rollups.rebuild(batch_size=5, second_process=True)
+    assert two.handled == two.from_second_process == Event.objects.count() == one.handled
+    assert snapshot() == alone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_reader_stops_the_replay_with_its_cause(personas, communities):
+    if in_memory():
+        pytest.skip("SQLite in memory: see the file database test below")
+    busy_history(personas, communities)
+    # What the database refuses: a negative LIMIT (PostgreSQL), an id beyond 64 bits (SQLite).
+    after, size = (0, -5) if connection.vendor == "postgresql" else (2**70, 5)
+    with pytest.raises(reader_process.ReaderFailed) as failure:
+        list(reader_process.batches(after, size))
+    assert "Traceback" in str(failure.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_killed_midway_stops_the_replay_where_it_was(personas, communities):
+    if in_memory():
+        pytest.skip("SQLite in memory: see the file database test below")
+    busy_history(personas, communities)
+    rollups.consume()
+    incremental = snapshot()
+    rollups.wipe()
+    written = []
+
+    def write_until_the_reader_is_killed() -> None:
+        for batch in reader_process.batches(0, 3):
+            assert rollups.write_batch(batch)
+            written.append(batch.last)
+            if len(written) == 2:
+                (reader,) = multiprocessing.active_children()
+                os.kill(reader.pid, signal.SIGKILL)
+
+    with pytest.raises(reader_process.ReaderFailed, match="exit code -9"):
+        write_until_the_reader_is_killed()
+    position = ConsumerPosition.objects.get(consumer=rollups.CONSUMER).last_event_id
+    assert position == written[-1] > 0  # what was written stays, nothing after it
+    rollups.consume()  # the incremental path goes on from there
+    rollups.derive_first_interactions()
+    assert snapshot() == incremental
+
+
+# A fresh SQLite file, a log written as the benchmark writes it (people, org units,
+# communities, joins, posts, comments, reactions, presence), rebuilt in one process then two.
+SCRIPT = """
+import json, random, sys
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from bench.analytics import Log, generate
+generate(Log(people=80, communities=12), events=int(sys.argv[1]), rng=random.Random(5))
+from rucher.analytics import reader_process, rollups
+from rucher.core.models import Event
+def tables():
+    found = {}
+    for model in rollups.ROLLUP_MODELS:
+        names = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        found[model.__name__] = sorted(map(repr, model._default_manager.values_list(*names)))
+    return found
+one = rollups.rebuild(batch_size=997, second_process=False)
+alone = tables()
+two = rollups.rebuild(batch_size=997)
+try:
+    list(reader_process.batches(2**70, 5))
+    failure = ""
+except reader_process.ReaderFailed as error:
+    failure = str(error)
+print(json.dumps({
+    "events": Event.objects.count(), "one": one.handled, "two": two.handled,
+    "apart": two.from_second_process, "same": tables() == alone,
+    "rows": {name: len(rows) for name, rows in alone.items()}, "failure": failure,
+}))
+"""
+
+
+def test_on_an_sqlite_file_a_second_process_reads_and_folds(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite run covers this; on PostgreSQL the tests above do")
+    environment = {**os.environ, "RUCHER_DATA_DIR": str(tmp_path)}
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, "12000"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=REPOSITORY,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["events"] >= 12_000
+    assert found["one"] == found["two"] == found["apart"] == found["events"]
+    assert found["same"]
+    assert all(found["rows"][name] for name in ("PersonDay", "Interaction", "Thread"))
+    assert "Traceback" in found["failure"]
