@@ -141,7 +141,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--communities", type=int, default=1_000)
-    parser.add_argument("--batch-size", type=int, default=50_000, help="rebuild's batch")
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help="rebuild's batch (default: rebuild's)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of pages and SQL")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--note", default="", help="what changed (goes in the section)")
@@ -194,16 +196,15 @@ def run(arguments: argparse.Namespace) -> Results:
     generate(log, events=arguments.events, rng=random.Random(arguments.seed))
     rss["after generating the log"] = _rss_mib()
 
-    print(f"Rebuilding the rollups from {log.events} events (batch {arguments.batch_size})…")
+    batch_size = arguments.batch_size or rollups.REBUILD_BATCH_SIZE
+    print(f"Rebuilding the rollups from {log.events} events (batch {batch_size})…")
     cpu, children = time.process_time(), _children_cpu()
-    handled, seconds, second_process = rollups.rebuild(
-        progress=sys.stderr, batch_size=arguments.batch_size
-    )
+    handled, seconds, second_process = rollups.rebuild(progress=sys.stderr, batch_size=batch_size)
     ingest_cpu = time.process_time() - cpu + _children_cpu() - children
     rss["after the rebuild"] = _rss_mib()
     profile = ""
     if handled / seconds < INGEST_TARGET:
-        profile = _profile_ingest(arguments.batch_size)
+        profile = _profile_ingest(batch_size)
 
     print("Computing the weekly lifecycle stages for the year…")
     started = time.perf_counter()
@@ -240,7 +241,7 @@ def run(arguments: argparse.Namespace) -> Results:
         ingest_seconds=seconds,
         ingest_cpu=ingest_cpu,
         ingest_second_process=second_process,
-        batch_size=arguments.batch_size,
+        batch_size=batch_size,
         stages_seconds=stages_seconds,
         stages_rows=stages,
         community=community_name,

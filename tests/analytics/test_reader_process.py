@@ -6,7 +6,6 @@ SQLite in memory (the suite's), the replay stays in one process."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -58,8 +57,9 @@ def test_a_failing_reader_stops_the_replay_with_its_cause(personas, communities)
     busy_history(personas, communities)
     # What the database refuses: a negative LIMIT (PostgreSQL), an id beyond 64 bits (SQLite).
     after, size = (0, -5) if connection.vendor == "postgresql" else (2**70, 5)
-    with pytest.raises(reader_process.ReaderFailed) as failure:
-        list(reader_process.batches(after, size))
+    reader = reader_process.Reader(after, size)
+    with pytest.raises(reader_process.ReaderFailed) as failure, reader:
+        list(reader)
     assert "Traceback" in str(failure.value)
 
 
@@ -74,12 +74,13 @@ def test_a_reader_killed_midway_stops_the_replay_where_it_was(personas, communit
     written = []
 
     def write_until_the_reader_is_killed() -> None:
-        for batch in reader_process.batches(0, 3):
-            assert rollups.write_batch(batch)
-            written.append(batch.last)
-            if len(written) == 2:
-                (reader,) = multiprocessing.active_children()
-                os.kill(reader.pid, signal.SIGKILL)
+        with reader_process.Reader(0, 3) as reader:
+            for batch in reader:
+                assert rollups.write_batch(batch)
+                written.append(batch.last)
+                if len(written) == 2:
+                    assert reader.process is not None
+                    os.kill(reader.process.pid, signal.SIGKILL)
 
     with pytest.raises(reader_process.ReaderFailed, match="exit code -9"):
         write_until_the_reader_is_killed()
@@ -112,7 +113,8 @@ one = rollups.rebuild(batch_size=997, second_process=False)
 alone = tables()
 two = rollups.rebuild(batch_size=997)
 try:
-    list(reader_process.batches(2**70, 5))
+    with reader_process.Reader(2**70, 5) as reader:
+        list(reader)
     failure = ""
 except reader_process.ReaderFailed as error:
     failure = str(error)

@@ -292,6 +292,36 @@ def test_deleting_keeps_the_acts_but_moves_the_first_response(garden, owner, mem
     assert CommunityDay.objects.get(community_id=g, day=D1).comments == 3
 
 
+@pytest.mark.parametrize("batch_size", [1, 1000])
+def test_the_first_response_is_the_earliest_whatever_the_order_it_comes_in(
+    garden, owner, member, animator, admin, batch_size
+):
+    g = garden.pk
+    membership_join(actor=admin, community_id=g)
+    with on(1, 9):
+        post = post_create(actor=member, community_id=g, body="Torque for M12?")
+    with on(1, 15):
+        comment_create(actor=owner, post_id=post.pk, body="Later")
+    with on(1, 12):  # recorded after, earlier in time (an import brings the past in any order)
+        first = comment_create(actor=animator, post_id=post.pk, body="Earlier")
+    with on(1, 12):  # the same moment, recorded after: the lower id stays first
+        comment_create(actor=admin, post_id=post.pk, body="Same moment")
+    with on(1, 16):
+        comment_create(actor=member, post_id=post.pk, body="The author: not a response")
+
+    def first_response() -> tuple[Any, Any]:
+        thread = Thread.objects.get(post_id=post.pk)
+        return thread.first_response_at, thread.first_responder_id
+
+    rollups.wipe()
+    rollups.consume(batch_size=batch_size)
+    assert first_response() == (at(1, 12), animator.pk)
+    with on(2):
+        comment_delete(actor=animator, comment_id=first.pk)
+    rollups.consume(batch_size=batch_size)
+    assert first_response() == (at(1, 12), admin.pk)
+
+
 # ---------------------------------------------------------------- people and memberships
 
 

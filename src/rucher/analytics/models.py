@@ -151,6 +151,12 @@ class MembershipSpan(models.Model):
         indexes = [
             models.Index(fields=["community_id", "start"], name="analytics_ms_community"),
             models.Index(fields=["person_id", "start"], name="analytics_ms_person"),
+            # The consumer's look-up of the spans a batch changes: open ones, by pair.
+            models.Index(
+                fields=["community_id", "person_id"],
+                condition=models.Q(end__isnull=True),
+                name="analytics_ms_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,25 +5,29 @@ A replay spends about a quarter of its time reading the log and folding it (``ro
 ``_read`` and ``fold``), work that needs nothing written before it. A thread could not do it
 beside the writer (measured 9 % slower: both halves are mostly Python, and fetching rows
 takes the interpreter's lock back at every row); a second process can. Each batch crosses
-as one pickled ``rollups.Batch`` (a few megabytes), one ahead of the writer.
+a pipe as one pickled ``rollups.Batch`` (a few megabytes), one ahead of the writer: the
+reader blocks on the full pipe until the writer takes the batch before.
 
 The writer stays the only one to decide: it writes a batch only if the consumer's position
 is still the one the batch follows (``rollups.write_batch``), in the same transaction as
 ever; a crash of either process leaves the log position where the last written batch put it.
 
-Nothing from Django or Rucher is imported at this module's top: the process is started with
-``spawn`` (a fresh interpreter: no lock or thread of the parent carried over, as ``fork``
-would), which imports this module to find its entry point before Django is set up.
+The process is ``python -m rucher.analytics.reader_process`` started afresh, not a
+``multiprocessing`` child: ``fork`` would copy the parent's locks and threads, and ``spawn``
+imports the parent's main script again (a script without a ``__main__`` guard would run
+twice). It writes only to the pipe it is given, never to its standard output.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rucher.analytics.rollups import Batch
@@ -47,81 +51,90 @@ def available() -> bool:
     return (os.cpu_count() or 1) > 1
 
 
-def batches(after: int, batch_size: int) -> Iterator[Batch]:
-    """The log's batches after ``after``, each read and folded by a second process, in order,
-    until the log's end. Leaving the loop early stops the process."""
-    from django.conf import settings
-    from django.db import connection
+class Reader:
+    """``with Reader(after, batch_size) as reader: for batch in reader: ...``: the log's
+    batches after ``after``, in order, to its end. Leaving the block stops the process."""
 
-    context = multiprocessing.get_context("spawn")
-    # A pipe rather than a queue: the reader blocks in ``send`` until this process has taken
-    # the batch before (one batch ahead: enough while reading and folding are the faster
-    # half), and a reader that dies, even in the middle of a batch, ends the pipe (EOFError)
-    # rather than leaving half a message to wait for.
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(
-        target=read_and_fold,
-        args=(
-            settings.SETTINGS_MODULE,
-            dict(connection.settings_dict),  # the database this process uses (a test's, too)
-            settings.TIME_ZONE,  # the days are local dates: the same zone as here
-            after,
-            batch_size,
-            sending,
-        ),
-        name="rucher-replay-reader",
-        daemon=True,
-    )
-    process.start()
-    sending.close()  # the reader's end only: its death ends the pipe
-    try:
+    def __init__(self, after: int, batch_size: int) -> None:
+        self.after, self.batch_size = after, batch_size
+        self.process: subprocess.Popen[bytes] | None = None
+        self.batches: IO[bytes] | None = None
+
+    def __enter__(self) -> Reader:
+        from django.conf import settings
+        from django.db import connection
+
+        receiving, sending = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(sending)],
+            stdin=subprocess.PIPE,
+            pass_fds=(sending,),
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+        )
+        os.close(sending)  # the reader's end only: its death ends the pipe
+        self.batches = os.fdopen(receiving, "rb")
+        task = {
+            "database": dict(connection.settings_dict),  # the one this process uses (a test's)
+            "time_zone": settings.TIME_ZONE,  # days are local dates: the same zone as here
+            "after": self.after,
+            "batch_size": self.batch_size,
+        }
+        assert self.process.stdin is not None
+        with self.process.stdin as stdin:
+            pickle.dump(task, stdin)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+        if self.batches is not None:
+            self.batches.close()
+
+    def __iter__(self) -> Iterator[Batch]:
+        assert self.batches is not None and self.process is not None
         while True:
             try:
-                item = receiving.recv()
-            except EOFError:
-                process.join()
-                raise ReaderFailed(
-                    f"the reading process ended (exit code {process.exitcode})"
-                ) from None
+                item = pickle.load(self.batches)
+            except (EOFError, pickle.UnpicklingError):  # died, perhaps halfway through a batch
+                code = self.process.wait()
+                raise ReaderFailed(f"the reading process ended (exit code {code})") from None
             if item is None:
                 return
             if isinstance(item, str):
                 raise ReaderFailed(item)
             yield item
-    finally:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-        receiving.close()
 
 
-def read_and_fold(
-    settings_module: str,
-    database: dict[str, Any],
-    time_zone: str,
-    after: int,
-    batch_size: int,
-    out: Any,
-) -> None:
-    """The reading process: batches sent to ``out``, then None; a traceback's text on
-    failure."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-    try:
-        import django
+def main(sending: int) -> None:
+    """The reading process: batches pickled into the pipe ``sending``, then None; the text
+    of a traceback instead if anything fails."""
+    with os.fdopen(sending, "wb") as out:
+        try:
+            task = pickle.load(sys.stdin.buffer)
+            import django
 
-        django.setup()
-        from django.conf import settings
-        from django.db import connections
+            django.setup()
+            from django.conf import settings
+            from django.db import connections
 
-        from rucher.analytics import rollups
+            from rucher.analytics import rollups
 
-        settings.TIME_ZONE = time_zone
-        connections["default"].settings_dict = database
-        # No reference cycles in what is built here (see rollups._without_cyclic_collection).
-        gc.disable()
-        while (batch := rollups.read_batch(after, batch_size, whole_days=True)) is not None:
-            out.send(batch)
-            after = batch.last
-        out.send(None)
-    except BaseException:
-        out.send(traceback.format_exc())
+            settings.TIME_ZONE = task["time_zone"]
+            connections["default"].settings_dict = task["database"]
+            # No reference cycles in what is built here (see rollups._without_cyclic_collection).
+            gc.disable()
+            after, size = task["after"], task["batch_size"]
+            while (batch := rollups.read_batch(after, size, whole_days=True)) is not None:
+                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+                after = batch.last
+            pickle.dump(None, out)
+        except BrokenPipeError:  # the writer stopped reading: nothing to tell
+            pass
+        except BaseException:
+            pickle.dump(traceback.format_exc(), out)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

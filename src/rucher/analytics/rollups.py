@@ -50,10 +50,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.db import connection, transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import Model
 from django.utils import timezone
 
 from rucher.analytics import reader_process
@@ -77,11 +77,16 @@ CONSUMER = "analytics"
 BATCH_SIZE = 10_000
 # A replay's batches are larger: fewer commits and fewer look-ups of spans and threads per
 # event; still one transaction each, so an interrupted rebuild resumes where it stopped.
-REBUILD_BATCH_SIZE = 50_000
+# (At 10,000,000 events, cut at day boundaries: 100,000 replayed in 170 s, 200,000 in 180.)
+REBUILD_BATCH_SIZE = 100_000
 # During a replay on SQLite: a page cache of 128 MiB rather than 2 MiB (the unique keys being
 # filled stay in memory) and the write-ahead log copied back every 64 MiB rather than 4 MiB.
 # Speed only: the journal and ``synchronous`` stay as configured.
 SQLITE_REBUILD_PRAGMAS = {"cache_size": -131_072, "wal_autocheckpoint": 16_384}
+# The readers' indexes, built after a replay (its reading process has ended): SQLite's
+# sorter on two threads (33 s instead of 38 at 10,000,000 events; a larger page cache made
+# it slower, and the pairs' first interactions too).
+SQLITE_INDEX_PRAGMAS = {"threads": 2}
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 900
 # Rows per multi-row INSERT (fewer if the database's limit on parameters says so).
@@ -756,19 +761,58 @@ def _apply_threads(deltas: Deltas) -> None:
         )
         for chunk in _chunks(comments, IN_CHUNK):
             ThreadResponse.objects.filter(comment_id__in=chunk).update(hidden=value)
-    touched = {post for _comment, post, _author, _at in deltas.responses}
-    touched.update(post for post in deltas.deleted_comments.values() if post is not None)
-    touched.update(post for _hidden, post in deltas.hidden_comments.values() if post is not None)
-    if not touched:
-        return
-    first = ThreadResponse.objects.filter(
-        post_id=OuterRef("post_id"), deleted=False, hidden=False
-    ).order_by("at", "comment_id")
-    for chunk in _chunks(sorted(touched), IN_CHUNK):
-        Thread.objects.filter(post_id__in=chunk).update(
-            first_response_at=Subquery(first.values("at")[:1]),
-            first_responder_id=Subquery(first.values("author_id")[:1]),
+    # Posts whose responses were deleted, hidden or restored: their first response is looked
+    # for again among all their responses. A post that only gained responses needs no such
+    # search: its first response is the earlier of the one it had and the batch's first.
+    recompute = {post for post in deltas.deleted_comments.values() if post is not None}
+    recompute.update(post for _h, post in deltas.hidden_comments.values() if post is not None)
+    earliest: dict[int, tuple[Any, int, int]] = {}  # post: (at, comment, author)
+    for comment, post, author, moment in deltas.responses:
+        if post in recompute:
+            continue
+        known = earliest.get(post)
+        if known is None or (moment, comment) < known[:2]:
+            earliest[post] = (moment, comment, author)
+    quote = connection.ops.quote_name
+    table, post_column = quote(Thread._meta.db_table), quote("post_id")
+    at_column, responder = quote("first_response_at"), quote("first_responder_id")
+    candidates = [(_stored(at), author, post) for post, (at, _c, author) in earliest.items()]
+    search = _first_response_search()
+    with _raw_cursor() as cursor:
+        cursor.executemany(
+            _sql(
+                f"UPDATE {table} SET {at_column} = %s, {responder} = %s WHERE {post_column} = %s "
+                f"AND ({at_column} IS NULL OR {at_column} > %s)"
+            ),
+            [(at, author, post, at) for at, author, post in candidates],
         )
+        # At the very moment of the first response known, the comments' ids decide, and the
+        # thread does not keep its first response's: that post's is looked for again.
+        cursor.executemany(
+            _sql(f"{search} WHERE {post_column} = %s AND {at_column} = %s"),
+            [(post, at) for at, _author, post in candidates],
+        )
+        for chunk in _chunks(sorted(recompute), IN_CHUNK):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(_sql(f"{search} WHERE {post_column} IN ({marks})"), list(chunk))
+
+
+def _first_response_search() -> str:
+    """``UPDATE`` of threads' first response, looked for among all their responses (the
+    earliest neither deleted nor hidden; the lower id at the same moment); add the WHERE."""
+    quote = connection.ops.quote_name
+    thread = quote(Thread._meta.db_table)
+    responses = quote(ThreadResponse._meta.db_table)
+    post = quote("post_id")
+    first = (
+        f"FROM {responses} WHERE {responses}.{post} = {thread}.{post} "
+        f"AND NOT {responses}.{quote('deleted')} AND NOT {responses}.{quote('hidden')} "
+        f"ORDER BY {responses}.{quote('at')}, {responses}.{quote('comment_id')} LIMIT 1"
+    )
+    return (
+        f"UPDATE {thread} SET {quote('first_response_at')} = (SELECT {quote('at')} {first}), "
+        f"{quote('first_responder_id')} = (SELECT {quote('author_id')} {first})"
+    )
 
 
 class _Span:
@@ -794,7 +838,8 @@ class _Spans[K]:
     ) -> None:
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
-        self.key_columns = ", ".join(quote(column) for column in key_columns)
+        self.key_names = [quote(column) for column in key_columns]
+        self.key_columns = ", ".join(self.key_names)
         self.width = len(key_columns)
         self.start, self.end = quote(start), quote(end)
         self.open: dict[K, _Span] = {}
@@ -802,26 +847,36 @@ class _Spans[K]:
         self.changed: dict[int, _Span] = {}
         self.dropped: set[int] = set()
 
-    def load(self, person_column: str, people: Sequence[int], keys: set[K] | None) -> None:
-        """Read the open spans of ``people`` (only those whose key is in ``keys``)."""
-        person = connection.ops.quote_name(person_column)
-        width = self.width
+    def load(self, keys: Sequence[K]) -> None:
+        """Read the open spans of ``keys``: people, or (community, person) pairs, which the
+        partial index of the open spans finds directly when joined with the pairs (SQLite
+        scans the whole table for ``(a, b) IN (VALUES …)``)."""
+        table, width = self.table, self.width
+        columns = ", ".join(f"{table}.{name}" for name in self.key_names)
+        select = f"SELECT {table}.id, {columns}, {table}.role, {table}.{self.start}"
         with _raw_cursor() as cursor:
-            for chunk in _chunks(people, IN_CHUNK):
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    _sql(
-                        f"SELECT id, {self.key_columns}, role, {self.start} FROM {self.table} "
-                        f"WHERE {self.end} IS NULL AND {person} IN ({marks})"
-                    ),
-                    list(chunk),
-                )
+            for chunk in _chunks(keys, IN_CHUNK // width):
+                if width == 1:
+                    marks = ", ".join(["%s"] * len(chunk))
+                    sql = f"{select} FROM {table} WHERE {self.key_columns} IN ({marks})"
+                    values: list[Any] = list(chunk)
+                else:
+                    row = "(" + ", ".join(["%s"] * width) + ")"
+                    matching = " AND ".join(
+                        f"{table}.{name} = wanted.column{n}"
+                        for n, name in enumerate(self.key_names, start=1)
+                    )
+                    sql = (
+                        f"{select} FROM (VALUES {', '.join([row] * len(chunk))}) AS wanted "
+                        f"JOIN {table} ON {matching}"
+                    )
+                    values = list(chain.from_iterable(cast(Sequence[tuple[Any, ...]], chunk)))
+                cursor.execute(_sql(f"{sql} AND {table}.{self.end} IS NULL"), values)
                 for pk, *key_values, role, start in cursor.fetchall():
                     key: Any = tuple(key_values) if width > 1 else key_values[0]
-                    if keys is None or key in keys:
-                        if not isinstance(start, datetime.date):
-                            start = datetime.date.fromisoformat(start)
-                        self.open[key] = _Span(pk, key, role, start)
+                    if not isinstance(start, datetime.date):
+                        start = datetime.date.fromisoformat(start)
+                    self.open[key] = _Span(pk, key, role, start)
 
     def role(self, key: K) -> str | None:
         span = self.open.get(key)
@@ -895,7 +950,7 @@ def _apply_memberships(deltas: Deltas) -> None:
         if isinstance(other, int):
             keys.add((community, other))
     spans = _Spans[tuple[int, int]](MembershipSpan, ("community_id", "person_id"), "start", "end")
-    spans.load("person_id", sorted({person for _community, person in keys}), keys)
+    spans.load(sorted(keys))
     for verb, community, person, other, day in ops:
         key = (community, person)
         if verb == "join":
@@ -993,7 +1048,7 @@ def _apply_people(deltas: Deltas) -> None:
             for person, role, active, unit, manager in cursor.fetchall():
                 states[person] = _State(role, bool(active), unit, manager)
     spans = _Spans[int](PersonRoleSpan, ("person_id",), "since", "until")
-    spans.load("person_id", people, None)
+    spans.load(people)
     units: dict[tuple[int, Day], tuple[int | None, int | None]] = {}
     for verb, person, payload, day in ops:
         state = states.get(person)
@@ -1277,10 +1332,10 @@ def rebuild(
     second_process: bool | None = None,
 ) -> Replay:
     """Wipe the rollups and replay the whole log.
-    ``progress``: where to show progress, None for silence.
-       ``second_process``: read and fold the log in a second process while this one writes
-       (``reader_process``); None: when ``reader_process.available()``. Either way the result
-       is the same tables.
+
+    ``progress``: where to show progress, None for silence. ``second_process``: read and
+    fold the log in a second process while this one writes (``reader_process``); None: when
+    ``reader_process.available()``. Either way the result is the same tables.
     """
     started = time.perf_counter()
     wipe()
@@ -1299,7 +1354,8 @@ def rebuild(
                 if _locked_position()[1]:  # unless a batch of the worker's did it meanwhile
                     derive_first_interactions()
     finally:
-        restore_reader_indexes()
+        with _sqlite_tuned(SQLITE_INDEX_PRAGMAS):
+            restore_reader_indexes()
     return Replay(read_apart + handled, time.perf_counter() - started, read_apart)
 
 
@@ -1307,22 +1363,24 @@ def _replay_from_a_second_process(batch_size: int, on_batch: Callable[[int], obj
     handled = 0
     with transaction.atomic():
         after = _locked_position()[0].last_event_id
-    for batch in reader_process.batches(after, batch_size):
-        if not write_batch(batch):
-            break  # someone else moved the position: the caller goes on from there
-        handled += batch.size
-        on_batch(batch.size)
+    # Unpickling a batch builds as many containers as folding it did (see the context).
+    with _without_cyclic_collection(), reader_process.Reader(after, batch_size) as reader:
+        for batch in reader:
+            if not write_batch(batch):
+                break  # someone else moved the position: the caller goes on from there
+            handled += batch.size
+            on_batch(batch.size)
     return handled
 
 
 @contextmanager
-def _sqlite_tuned() -> Iterator[None]:
+def _sqlite_tuned(pragmas: dict[str, int] = SQLITE_REBUILD_PRAGMAS) -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
     before: dict[str, int] = {}
     with connection.cursor() as cursor:
-        for name, value in SQLITE_REBUILD_PRAGMAS.items():
+        for name, value in pragmas.items():
             cursor.execute(f"PRAGMA {name}")
             before[name] = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA {name} = {int(value)}")
