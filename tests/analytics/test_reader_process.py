@@ -94,7 +94,7 @@ def test_a_reader_killed_midway_stops_the_replay_where_it_was(personas, communit
 # A fresh SQLite file, a log written as the benchmark writes it (people, org units,
 # communities, joins, posts, comments, reactions, presence), rebuilt in one process then two.
 SCRIPT = """
-import json, random, sys
+import io, json, random, sys
 import django
 django.setup()
 from django.core.management import call_command
@@ -112,6 +112,11 @@ def tables():
 one = rollups.rebuild(batch_size=997, second_process=False)
 alone = tables()
 two = rollups.rebuild(batch_size=997)
+said = {}
+for options in ([], ["--one-process"]):
+    out = io.StringIO()
+    call_command("analytics", "rebuild", *options, stdout=out, stderr=io.StringIO())
+    said[" ".join(options) or "default"] = out.getvalue()
 try:
     with reader_process.Reader(2**70, 5) as reader:
         list(reader)
@@ -122,6 +127,7 @@ print(json.dumps({
     "events": Event.objects.count(), "one": one.handled, "two": two.handled,
     "apart": two.from_second_process, "same": tables() == alone,
     "rows": {name: len(rows) for name, rows in alone.items()}, "failure": failure,
+    "said": said,
 }))
 """
 
@@ -147,3 +153,7 @@ def test_on_an_sqlite_file_a_second_process_reads_and_folds(tmp_path):
     assert found["same"]
     assert all(found["rows"][name] for name in ("PersonDay", "Interaction", "Thread"))
     assert "Traceback" in found["failure"]
+    # The command tells, unless asked to stay in one process.
+    assert "read and folded by a second process" in found["said"]["default"]
+    assert "second process" not in found["said"]["--one-process"]
+    assert f"Rollups rebuilt from {found['events']} events" in found["said"]["--one-process"]
