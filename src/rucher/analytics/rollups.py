@@ -773,6 +773,8 @@ def _apply_threads(deltas: Deltas) -> None:
         known = earliest.get(post)
         if known is None or (moment, comment) < known[:2]:
             earliest[post] = (moment, comment, author)
+    if not earliest and not recompute:
+        return  # most of the consumer's small batches after a request
     quote = connection.ops.quote_name
     table, post_column = quote(Thread._meta.db_table), quote("post_id")
     at_column, responder = quote("first_response_at"), quote("first_responder_id")
