@@ -60,7 +60,7 @@ def test_a_failing_reader_stops_the_replay_with_its_cause(personas, communities)
     busy_history(personas, communities)
     # What the database refuses: a negative LIMIT (PostgreSQL), an id beyond 64 bits (SQLite).
     after, size = (0, -5) if connection.vendor == "postgresql" else (2**70, 5)
-    reader = reader_process.Reader(after, size)
+    reader = reader_process.reader(after, size)
     with pytest.raises(reader_process.ReaderFailed) as failure, reader:
         list(reader)
     assert "Traceback" in str(failure.value)
@@ -76,7 +76,7 @@ def test_a_reader_killed_midway_stops_the_replay_where_it_was(personas, communit
     written = []
 
     def write_until_the_reader_is_killed() -> None:
-        with reader_process.Reader(0, 3) as reader:
+        with reader_process.reader(0, 3) as reader:
             for batch in reader:
                 assert rollups.write_batch(batch)
                 written.append(batch.last)
@@ -120,7 +120,7 @@ for options in ([], ["--one-process"]):
     call_command("analytics", "rebuild", *options, stdout=out, stderr=io.StringIO())
     said[" ".join(options) or "default"] = out.getvalue()
 try:
-    with reader_process.Reader(2**70, 5) as reader:
+    with reader_process.reader(2**70, 5) as reader:
         list(reader)
     failure = ""
 except reader_process.ReaderFailed as error:

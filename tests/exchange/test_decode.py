@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rucher.exchange.importer import decode_line
+from rucher.exchange.reading import decode_line
 
 LINES = [
     '{"id": "p1", "body": "Post"}\n',

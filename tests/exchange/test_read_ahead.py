@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from rucher.content.models import Post
-from rucher.exchange import importer
+from rucher.exchange import importer, reading
 from rucher.exchange.archive import Archive, Line
 from rucher.exchange.models import RunStatus
 from tests.exchange.helpers import run_import, write_folder
@@ -51,8 +51,8 @@ def lines_failing_after(number: int, error: BaseException):
 
 
 def test_small_chunks_give_the_same_report(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "READ_AHEAD_CHUNK", 2)
-    monkeypatch.setattr(importer, "READ_AHEAD_CHUNKS", 1)
+    monkeypatch.setattr(reading, "READ_AHEAD_CHUNK", 2)
+    monkeypatch.setattr(reading, "READ_AHEAD_CHUNKS", 1)
     path = folder(tmp_path)
     with open(path / "posts.jsonl", "a") as handle:
         handle.write('{"id": "bad"\n{"id": "p99", "type": "discussion"}\n')
@@ -69,7 +69,7 @@ def test_small_chunks_give_the_same_report(tmp_path, monkeypatch):
 
 
 def test_a_damaged_file_is_reported_at_its_line_and_the_lines_before_land(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "READ_AHEAD_CHUNK", 3)
+    monkeypatch.setattr(reading, "READ_AHEAD_CHUNK", 3)
     monkeypatch.setattr(Archive, "lines", lines_failing_after(7, OSError("CRC error")))
     run = run_import(folder(tmp_path), batch_size=4)
     assert run.status == RunStatus.DONE
@@ -88,8 +88,8 @@ def test_a_failure_of_the_thread_stops_the_run_with_its_error(tmp_path, monkeypa
 
 
 def test_an_interruption_stops_the_thread(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "READ_AHEAD_CHUNK", 1)
-    monkeypatch.setattr(importer, "READ_AHEAD_CHUNKS", 1)  # the thread waits for room
+    monkeypatch.setattr(reading, "READ_AHEAD_CHUNK", 1)
+    monkeypatch.setattr(reading, "READ_AHEAD_CHUNKS", 1)  # the thread waits for room
 
     def hook(name: str, line: int) -> None:
         if name == "posts.jsonl" and line == 3:

@@ -43,7 +43,6 @@ What is counted, exactly (the contract's DEVIATIONS section has the list for KPI
 from __future__ import annotations
 
 import datetime
-import gc
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -69,7 +68,7 @@ from rucher.analytics.models import (
     Thread,
     ThreadResponse,
 )
-from rucher.core import events
+from rucher.core import collector, events
 from rucher.core.models import ConsumerPosition, Event
 from rucher.core.progress import SupportsWrite, reporter
 
@@ -1150,7 +1149,7 @@ def consume_batch(*, batch_size: int = BATCH_SIZE, replaying: bool = False) -> i
     ``replaying``: part of ``rebuild``'s replay, which leaves ``FirstInteraction`` to its
     end and cuts its batches at day boundaries. Otherwise a derivation still pending (a
     replay that died before its end) is made first."""
-    with transaction.atomic(), _without_cyclic_collection():
+    with transaction.atomic(), collector.paused():
         position, first_pending = _locked_position()
         if first_pending and not replaying:
             derive_first_interactions()
@@ -1166,7 +1165,7 @@ def write_batch(batch: Batch) -> bool:
     """Write a batch that was read and folded elsewhere (the replay's reading process), in
     one transaction with the position; False, writing nothing, if the position is no longer
     the one the batch follows (another consumer ran meanwhile)."""
-    with transaction.atomic(), _without_cyclic_collection():
+    with transaction.atomic(), collector.paused():
         position, first_pending = _locked_position()
         if position.last_event_id != batch.after:
             return False
@@ -1177,21 +1176,6 @@ def write_batch(batch: Batch) -> bool:
 def _write(batch: Batch, position: ConsumerPosition, *, first_pending: bool) -> None:
     apply(batch.deltas, first_interactions=not first_pending)
     ConsumerPosition.objects.filter(pk=position.pk).update(last_event_id=batch.last)
-
-
-@contextmanager
-def _without_cyclic_collection() -> Iterator[None]:
-    """A batch builds hundreds of thousands of small lists and tuples and no reference cycle:
-    the cyclic collector, triggered by those allocations, would walk every live container
-    again and again (more than a third of a replay's time). Reference counting still frees
-    everything; the collector resumes after the batch."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _locked_position() -> tuple[ConsumerPosition, bool]:
@@ -1366,7 +1350,7 @@ def _replay_from_a_second_process(batch_size: int, on_batch: Callable[[int], obj
     with transaction.atomic():
         after = _locked_position()[0].last_event_id
     # Unpickling a batch builds as many containers as folding it did (see the context).
-    with _without_cyclic_collection(), reader_process.Reader(after, batch_size) as reader:
+    with collector.paused(), reader_process.reader(after, batch_size) as reader:
         for batch in reader:
             if not write_batch(batch):
                 break  # someone else moved the position: the caller goes on from there

@@ -1,7 +1,8 @@
 """Importing the open exchange format: a service that writes in bulk (decision 0009).
 
 Each ``*.jsonl`` file is streamed line by line (read, decoded and checked against its schema
-in a thread, ``ReadAhead``, while the batches before are written) and taken in batches. For
+by ``exchange.reading``, in a second process or a thread, while the batches before are
+written) and taken in batches. For
 a batch the importer looks up in one query per kind the records it refers to
 (``ImportedRecord``: *(source, kind, original id) → local id*), prepares the rows, and writes
 them in bulk (``rucher.exchange.bulk``: one statement, executed many times) together with
@@ -21,10 +22,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -57,16 +57,15 @@ from rucher.content.models import (
     ReadConfirmation,
 )
 from rucher.content.models import Event as PostEvent
-from rucher.core import markdown
+from rucher.core import collector, markdown
 from rucher.core.models import Event, Tag
 from rucher.core.progress import NullProgress, Progress
-from rucher.core.read_ahead import ReadAhead
-from rucher.exchange import bulk
+from rucher.exchange import bulk, reading
 from rucher.exchange import events as ev
-from rucher.exchange.archive import Archive, ArchiveError, Line, max_file_bytes
+from rucher.exchange.archive import Archive, ArchiveError, max_file_bytes
 from rucher.exchange.models import ImportedRecord, ImportRun, RunStatus
 from rucher.exchange.render import render_simple
-from rucher.exchange.validation import KINDS, Validator, parse_datetime, validator
+from rucher.exchange.validation import KINDS, parse_datetime, validator
 
 # Lines per batch: each batch costs a few look-up queries, a commit and a saved position; a
 # commit writes every page the batch touched (the indexes' pages, scattered), so fewer, larger
@@ -124,84 +123,6 @@ class Item:
     local_id: int | None = None
     matched: bool = False
     data: dict[str, Any] = field(default_factory=dict)
-
-
-# The C scanner under ``json.loads``, called directly: ``loads`` adds two Python calls and a
-# regular expression per line, 40 % of the decoding of a small record.
-# (The stubs do not declare the attribute ``JSONDecoder.__init__`` sets.)
-_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-
-
-def decode_line(text: str) -> Any:
-    """``json.loads(text)`` for one line of a file (ending with its line break or not)."""
-    try:
-        record, end = _scan_json(text, 0)
-    except (StopIteration, ValueError):
-        # Leading whitespace or not JSON: ``loads`` reads it, or raises with its own message.
-        return json.loads(text)
-    if end != len(text) and text[end:] not in ("\n", "\r\n"):
-        return json.loads(text)  # other trailing whitespace, or extra data (its error)
-    return record
-
-
-# Lines read ahead by ``ReadAhead``, handed over in chunks (one queue operation per chunk, not
-# per line); at most this many chunks wait, so memory stays bounded whatever the file.
-READ_AHEAD_CHUNK = 500
-READ_AHEAD_CHUNKS = 8
-
-
-class Read:
-    """One line read ahead: the record decoded and checked against its schema, or why not."""
-
-    __slots__ = ("errors", "line", "not_json", "record", "unknown")
-
-    def __init__(self, line: Line) -> None:
-        self.line = line
-        self.record: Any = None
-        self.not_json: str | None = None  # the JSON error's message
-        self.errors: list[str] = []
-        self.unknown: list[str] = []  # top-level fields outside the schema
-
-
-def read_chunks(archive: Archive, name: str, after: int, check: Validator) -> Generator[list[Read]]:
-    """The lines of ``name`` after line ``after``, decoded and checked, in chunks: the
-    producer of the importer's ``ReadAhead`` thread.
-
-    The thread only reads the file and checks records (no database, no report): everything
-    that decides what lands, what is counted and reported, and the run's position stays with
-    the importer, line by line in order, as without it. The gain comes from SQLite, which
-    releases the interpreter's lock while it fills its b-trees and commits: the reading
-    goes on meanwhile, on the other core. (A second process would also need the records
-    pickled across, which costs about what decoding them does.) An error while reading (a
-    damaged ZIP member...) comes after the chunk of the lines read before it, so that the
-    importer meets it at its line."""
-    known = check.fields.issuperset
-    chunk: list[Read] = []
-    lines = archive.lines(name)
-    try:
-        for line in lines:
-            if line.number <= after:
-                continue
-            read = Read(line)
-            if not line.too_long:
-                try:
-                    read.record = record = decode_line(line.text)
-                except ValueError as error:
-                    read.not_json = error.args[0]
-                else:
-                    read.errors = check.errors(record)
-                    if not read.errors and not known(record):  # a set test in C
-                        read.unknown = check.unknown(record)
-            chunk.append(read)  # once complete: an error above comes after this chunk
-            if len(chunk) >= READ_AHEAD_CHUNK:
-                yield chunk
-                chunk = []
-    except Exception:
-        yield chunk
-        raise
-    finally:
-        lines.close()
-    yield chunk
 
 
 def _dt(value: Any) -> datetime.datetime | None:
@@ -483,49 +404,45 @@ class Importer:
         seen: set[str] = set()
         last_line = after
         try:
-            check = validator(kind)
-            with ReadAhead(
-                lambda: read_chunks(self.archive, name, after, check),
-                depth=READ_AHEAD_CHUNKS,
-                name=f"import {name}",
-            ) as chunks:
+            reader = reading.read_ahead(self.archive, kind, name, after)
+            with collector.paused(), reader as chunks:
                 for read in chain.from_iterable(chunks):
-                    line = read.line
-                    last_line = line.number
+                    number, legacy, too_long, record, not_json, errors, unknown = read
+                    last_line = number
                     if self.hook is not None:
-                        self.hook(name, line.number)
+                        self.hook(name, number)
                     self.run_row.done += 1
                     self.progress.advance()
-                    if line.legacy:
+                    if legacy:
                         self.legacy_files.add(name)
-                    if line.too_long:
-                        self.problem(line.number, "line longer than 1 MiB: skipped")
+                    if too_long:
+                        self.problem(number, "line longer than 1 MiB: skipped")
                         self.count("skipped")
                         continue
-                    if read.not_json is not None:
-                        self.problem(line.number, f"not valid JSON ({read.not_json[:80]})")
+                    if not_json is not None:
+                        self.problem(number, f"not valid JSON ({not_json[:80]})")
                         self.count("skipped")
                         continue
-                    record = read.record
-                    if read.errors:
+                    if errors:
                         original = record.get("id", "") if isinstance(record, dict) else ""
-                        self.problem(line.number, "; ".join(read.errors), str(original))
+                        self.problem(number, "; ".join(errors), str(original))
                         self.count("skipped")
                         continue
-                    for field_name in read.unknown:
-                        entry = self.unknown_fields.setdefault((name, field_name), [line.number, 0])
+                    for field_name in unknown:
+                        entry = self.unknown_fields.setdefault((name, field_name), [number, 0])
                         entry[1] += 1
                     original_id = record["id"]
                     if original_id in seen:
-                        self.problem(line.number, "duplicate id in this file", original_id)
+                        self.problem(number, "duplicate id in this file", original_id)
                         self.count("skipped")
                         continue
                     seen.add(original_id)
-                    batch.append(Item(line.number, record, original_id))
+                    batch.append(Item(number, record, original_id))
                     if len(batch) >= self.batch_size:
-                        self._flush(kind, batch, line.number)
+                        self._flush(kind, batch, number)
                         batch = []
                         seen = set()
+                        collector.collect_young()
         except OSError as error:  # a damaged member of the ZIP (CRC error...)
             self.problem(last_line + 1, f"cannot be read further ({error})")
         except Exception as error:
@@ -605,8 +522,12 @@ class Importer:
         self._counted(items)
 
     def _counted(self, items: list[Item]) -> None:
+        matched = sum(item.matched for item in items)
+        if matched:
+            self.count("matched", matched)
+        if len(items) > matched:
+            self.count("created", len(items) - matched)
         for item in items:
-            self.count("matched" if item.matched else "created")
             if "demoted" in item.data:  # counted here: a record written again is counted once
                 entry = self.demoted.setdefault(item.data["demoted"], [item.line, 0])
                 entry[1] += 1
