@@ -47,6 +47,22 @@ class PostQuerySet(models.QuerySet["Post"]):
         return posts_visible_to(user, self)
 
 
+def _set_only(table: str, fields: list[str]) -> list[models.Index]:
+    """Indexes of the rows where each of ``fields`` is set. Those columns are empty on almost
+    every row (who deleted or hid a post, its accepted answer, a comment's parent): a full
+    index holds an entry per row, written at every insert (a bulk import's rows too), for
+    look-ups (``= x``, ``IN (...)``: the cascades of a delete) that only ever want set
+    values; both databases use a partial index for those."""
+    return [
+        models.Index(
+            fields=[name],
+            condition=models.Q(**{f"{name}__isnull": False}),
+            name=f"{table}_{name}_set",
+        )
+        for name in fields
+    ]
+
+
 class Post(models.Model):
     community = models.ForeignKey(
         "communities.Community",
@@ -75,7 +91,12 @@ class Post(models.Model):
     last_activity_at = models.DateTimeField(_("last activity"), default=clock.now)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # a partial index (Meta)
     )
     delete_reason = models.CharField(_("reason for deletion"), max_length=500, blank=True)
     accepted_answer = models.ForeignKey(
@@ -85,6 +106,7 @@ class Post(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index (Meta)
     )
     # Announcements stay on top of the community feed while pinned_at is set.
     pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True)
@@ -93,7 +115,12 @@ class Post(models.Model):
     # Hidden by a moderator: invisible to readers, restorable; the author sees it and why.
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # a partial index (Meta)
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
@@ -108,6 +135,7 @@ class Post(models.Model):
             models.Index(fields=["community", "-last_activity_at"]),
             models.Index(fields=["author", "-created_at"]),
             models.Index(fields=["community", "pinned_at"]),
+            *_set_only("post", ["accepted_answer", "deleted_by", "hidden_by"]),
         ]
 
     def __str__(self) -> str:
@@ -150,7 +178,12 @@ class Comment(models.Model):
     )
     # One level of nesting: a reply's parent is always a top-level comment.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        db_index=False,  # a partial index (Meta)
     )
     body = models.TextField(_("text"))
     body_html = models.TextField(blank=True)
@@ -158,11 +191,21 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # a partial index (Meta)
     )
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # a partial index (Meta)
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
@@ -170,7 +213,10 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["post", "created_at"])]
+        indexes = [
+            models.Index(fields=["post", "created_at"]),
+            *_set_only("comment", ["parent", "deleted_by", "hidden_by"]),
+        ]
 
     def __str__(self) -> str:
         return self.body[:50]
@@ -189,7 +235,13 @@ class Reaction(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reactions"
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reactions",
+        # ``one_reaction_per_comment`` (comment, user) serves every look-up by comment.
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
