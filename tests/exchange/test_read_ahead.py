@@ -1,4 +1,4 @@
-"""The lines of a file are read, decoded and checked in a thread (``importer.ReadAhead``)
+"""The lines of a small file are read, decoded and checked in a thread (``exchange.reading``)
 while the batches before them are written: the report, counts and positions are the same,
 an error of the thread surfaces at its line, and the thread never outlives the import."""
 

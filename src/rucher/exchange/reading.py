@@ -11,7 +11,7 @@ importer's writes, in one of two ways:
   Reading costs 6–10 µs a line; a line crosses the pipe as a plain tuple for about 1 µs
   more (measured 2026-11-29 at 1,000,000 records: see BENCHMARKS.md);
 - **a thread** (``core.read_ahead``) otherwise: a small file is read before a process would
-  have started (~0.15 s).
+  have started (~0.1 s).
 
 Either way an error while reading (a damaged ZIP member...) comes after the chunk of the
 lines read before it, so that the importer meets it at its line.
