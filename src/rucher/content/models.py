@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +63,19 @@ def _set_only(table: str, fields: list[str]) -> list[models.Index]:
     ]
 
 
+def _moderator() -> Any:
+    """Who deleted or hid a post or comment: empty on almost every row, so indexed only where
+    set (``_set_only``)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+
 class Post(models.Model):
     community = models.ForeignKey(
         "communities.Community",
@@ -90,14 +103,7 @@ class Post(models.Model):
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=clock.now)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # a partial index (Meta)
-    )
+    deleted_by = _moderator()
     delete_reason = models.CharField(_("reason for deletion"), max_length=500, blank=True)
     accepted_answer = models.ForeignKey(
         "Comment",
@@ -114,14 +120,7 @@ class Post(models.Model):
     comments_locked = models.BooleanField(_("comments locked"), default=False)
     # Hidden by a moderator: invisible to readers, restorable; the author sees it and why.
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # a partial index (Meta)
-    )
+    hidden_by = _moderator()
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     objects: ClassVar[PostQuerySet] = PostQuerySet.as_manager()  # type: ignore[assignment]
@@ -190,23 +189,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # a partial index (Meta)
-    )
+    deleted_by = _moderator()
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # a partial index (Meta)
-    )
+    hidden_by = _moderator()
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     class Meta:
