@@ -61,25 +61,29 @@ class ReadAheadProcess:
         from django.conf import settings
 
         receiving, sending = os.pipe()
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(sending)],
-                stdin=subprocess.PIPE,
-                pass_fds=(sending,),
-                env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
-            )
-        finally:
-            os.close(sending)  # the producer's end only: its death ends the pipe
         self.items = os.fdopen(receiving, "rb")
-        order = {
-            "producer": self.producer,
-            "task": self.task,
-            "ahead": self.ahead,
-            "django_setup": self.django_setup,
-        }
-        assert self.process.stdin is not None
-        with self.process.stdin as stdin:
-            pickle.dump(order, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", __name__, str(sending)],
+                    stdin=subprocess.PIPE,
+                    pass_fds=(sending,),
+                    env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+                )
+            finally:
+                os.close(sending)  # the producer's end only: its death ends the pipe
+            order = {
+                "producer": self.producer,
+                "task": self.task,
+                "ahead": self.ahead,
+                "django_setup": self.django_setup,
+            }
+            assert self.process.stdin is not None
+            with self.process.stdin as stdin:
+                pickle.dump(order, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # no ``with`` block to leave: stop what was started here
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
