@@ -25,10 +25,13 @@ __all__ = ["PASSWORD", "invite_and_accept", "make_person"]
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Within each run of consecutive tests of one module, those using ``shared_world`` go
-    last. Nothing moves across runs: pytest-django has put the tests that flush the database
-    (live server, ``transaction=True``) after the others, and the rows of data migrations
-    (community kinds) are gone after them."""
+    """A test of a module sharing rows is marked as using the database. Within each run of
+    consecutive tests of one module, those using ``shared_world`` go last. Nothing moves
+    across runs: pytest-django has put the tests that flush the database (live server,
+    ``transaction=True``) after the others, and the rows of data migrations (community
+    kinds) are gone after them."""
+    for item in items:
+        _database_for_the_shared_rows(item)
     runs: list[int] = []
     previous = None
     for item in items:
@@ -40,6 +43,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item, run in zip(items, runs, strict=True)
     }
     items.sort(key=lambda item: place[id(item)])
+
+
+SHARED_FIXTURES = frozenset({"shared_cast", "shared_personas", "shared_world"})
+
+
+def _database_for_the_shared_rows(item: pytest.Item) -> None:
+    """A test without a database of its own in a module that shares rows still gets them
+    built: pytest-django creates the test databases only for the tests that ask for one, so
+    run alone it would find no tables."""
+    if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker(
+        "django_db"
+    ):
+        item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(autouse=True)
@@ -73,11 +89,21 @@ def default_kinds_after_a_flush(request: pytest.FixtureRequest) -> None:
         restore_default_kinds()
 
 
+def _kinds_back_after_a_flush() -> None:
+    """A module's shared cast may be built right after a test that flushed the database
+    (pytest-django runs the tests without a database last, after the flushing ones), when
+    the community kinds of the data migrations are gone."""
+    from tests.kinds import restore_default_kinds
+
+    restore_default_kinds()
+
+
 @pytest.fixture(scope="module")
 def shared_cast(django_db_setup, django_db_blocker):
     """The whole cast (organisation, every persona, communities) built once per module."""
     with kept_until_exit(django_db_blocker):
         with django_db_blocker.unblock():
+            _kinds_back_after_a_flush()
             org = cast.build_org()
             people = cast.build_personas(org)
             communities = cast.build_communities(
