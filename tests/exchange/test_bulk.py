@@ -123,7 +123,22 @@ def test_values_are_given_to_the_database_as_django_gives_them():
         datetime.datetime(2022, 3, 4, 5, 6, 7, 890, tzinfo=datetime.UTC),
         datetime.datetime.fromisoformat("2022-03-04T05:06:00Z"),
         datetime.datetime(2022, 7, 1, 23, 30, tzinfo=ZoneInfo("Europe/Paris")),
+        datetime.datetime.fromisoformat("2022-03-04T07:06:00+02:00"),  # the same as the third
+        # The hour that comes twice in the autumn: equal as keys, an hour apart in UTC.
+        datetime.datetime(2022, 10, 30, 2, 30, tzinfo=ZoneInfo("Europe/Paris")),
+        datetime.datetime(2022, 10, 30, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Paris")),
         timezone.now(),
     ]:
         expected = field.get_db_prep_save(moment, connection)
-        assert bulk.datetime_to_db(connection)(moment) == expected
+        for _seen_before in range(2):  # once formatted, once from the texts kept
+            assert bulk.datetime_to_db(connection)(moment) == expected
+
+
+def test_the_datetime_texts_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(bulk, "_TEXTS_KEPT", 10)
+    start = datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC)
+    moments = [start + datetime.timedelta(seconds=second) for second in range(25)]
+    texts = [bulk._sqlite_datetime(moment) for moment in moments]
+    assert len(bulk._texts) <= 10
+    assert texts == [f"2022-01-01 00:00:{second:02d}" for second in range(25)]
+    assert [bulk._sqlite_datetime(moment) for moment in moments] == texts

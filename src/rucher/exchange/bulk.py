@@ -38,10 +38,32 @@ Convert = Callable[[Any], Any]
 _UTC = datetime.UTC
 
 
+# The texts of the datetimes written lately, for those in UTC, at a fixed offset (what an
+# import parses) or naive. A record's time is written twice or more (its row, its event, the
+# post a comment moves forward), and formatting it was 7 % of an import; a look-up of a
+# datetime seen before costs a twentieth of that (its hash is kept on it).
+_texts: dict[datetime.datetime, str] = {}
+_TEXTS_KEPT = 50_000  # then emptied: a cache, bounded whatever the file's size
+
+
 def _sqlite_datetime(value: Any) -> Any:
     # What Django's SQLite backend stores with USE_TZ: naive UTC text, "YYYY-MM-DD HH:MM:SS[.f]".
     if type(value) is not datetime.datetime:
         return value
+    if value.tzinfo is not None and type(value.tzinfo) is not datetime.timezone:
+        # A zone with summer time: two moments an hour apart in the autumn's repeated hour
+        # are equal as keys (same zone, same wall time) but not as UTC texts.
+        return _utc_text(value)
+    text = _texts.get(value)
+    if text is None:
+        text = _utc_text(value)
+        if len(_texts) >= _TEXTS_KEPT:
+            _texts.clear()
+        _texts[value] = text
+    return text
+
+
+def _utc_text(value: datetime.datetime) -> str:
     if value.tzinfo is _UTC:  # parsed "...Z" and ``timezone.now()``: cut the "+00:00"
         return value.isoformat(" ")[:-6]
     if value.tzinfo is not None:
