@@ -18,6 +18,7 @@ import pytest
 
 from tests import cast
 from tests.cast import PASSWORD, invite_and_accept, make_person
+from tests.kinds import restore_default_kinds
 from tests.shared import kept_until_exit, own_copy
 
 __all__ = ["PASSWORD", "invite_and_accept", "make_person"]
@@ -83,19 +84,8 @@ def default_kinds_after_a_flush(request: pytest.FixtureRequest) -> None:
     """A test on a real transaction (live server, ``transaction=True``) flushes the database
     after it runs, data migrations' rows included: put back the community kinds for it."""
     if _flushes_the_database(request):
-        from tests.kinds import restore_default_kinds
-
         request.getfixturevalue("transactional_db")
         restore_default_kinds()
-
-
-def _kinds_back_after_a_flush() -> None:
-    """A module's shared cast may be built right after a test that flushed the database
-    (pytest-django runs the tests without a database last, after the flushing ones), when
-    the community kinds of the data migrations are gone."""
-    from tests.kinds import restore_default_kinds
-
-    restore_default_kinds()
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +93,10 @@ def shared_cast(django_db_setup, django_db_blocker):
     """The whole cast (organisation, every persona, communities) built once per module."""
     with kept_until_exit(django_db_blocker):
         with django_db_blocker.unblock():
-            _kinds_back_after_a_flush()
+            # Built maybe right after a test that flushed the database (pytest-django runs
+            # the tests without a database of their own last, after the flushing ones): the
+            # community kinds of the data migrations would be gone.
+            restore_default_kinds()
             org = cast.build_org()
             people = cast.build_personas(org)
             communities = cast.build_communities(
