@@ -103,6 +103,39 @@ def test_table_never_reuses_the_id_of_a_deleted_row():
     assert table.insert([("s", "post", "3", 3)]) == [first[-1] + 1]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 3, 6, 7])
+def test_table_writes_every_row_whatever_the_rows_per_statement(monkeypatch, rows):
+    """On SQLite the rows go by statements of several rows: a last one part full, or none."""
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 3)
+    table = bulk.Table(ImportedRecord, ("source", "kind", "original_id", "local_id"))
+    ids = table.insert([("s", "post", f"o{i}", 100 + i) for i in range(rows)])
+    assert ids == list(range(ids[0], ids[0] + rows))
+    stored = _stored(ImportedRecord, ids)
+    assert [(r["id"], r["original_id"], r["local_id"]) for r in stored] == [
+        (pk, f"o{i}", 100 + i) for i, pk in enumerate(ids)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_row_that_breaks_a_constraint_fails_the_insert(monkeypatch):
+    """What the importer's fallback to record by record relies on: an error, nothing written.
+    The driver's own error (the rows go to the driver's cursor, not through Django's)."""
+    import sqlite3
+
+    import psycopg
+    from django.db import IntegrityError, transaction
+
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 2)
+    table = bulk.Table(ImportedRecord, ("source", "kind", "original_id", "local_id"))
+    table.insert([("s", "post", "taken", 1)])
+    errors = (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
+    rows = [("s", "post", f"o{i}", i) for i in range(3)] + [("s", "post", "taken", 9)]
+    with pytest.raises(errors), transaction.atomic():
+        table.insert(rows)
+    assert ImportedRecord.objects.filter(source="s").count() == 1
+
+
 def test_values_are_given_to_the_database_as_django_gives_them():
     """The shortcuts (one JSON encoder built once, UTC datetimes cut) write the same text."""
     from zoneinfo import ZoneInfo

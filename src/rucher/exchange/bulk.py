@@ -10,7 +10,9 @@ Ids are assigned up front, so one statement writes many rows and each caller kno
 its rows without reading them back:
 
 - SQLite: the next id is read inside the import's transaction (``max(id)`` and the table's
-  ``sqlite_sequence``), and the rows written with ``executemany``. Rucher opens SQLite
+  ``sqlite_sequence``), and the rows written by statements of up to 1,000 rows each
+  (``INSERT ... VALUES (...), (...)``: one step of SQLite for all of them rather than one per
+  row with ``executemany``). Rucher opens SQLite
   transactions with ``BEGIN IMMEDIATE`` (``core.config``), so no other writer can take those
   ids before the commit; were one to, the insert fails on the primary key and the importer's
   batch falls back to record by record — never a wrong row.
@@ -26,6 +28,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import sqlite3
 from _json import make_encoder
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -127,8 +130,8 @@ class Table:
         ]
         self.table = quote(meta.db_table)
         self.columns_sql = ", ".join(names)
-        placeholders = ", ".join("?" * len(names))
-        self.sqlite_sql = f"INSERT INTO {self.table} ({self.columns_sql}) VALUES ({placeholders})"
+        self.row_placeholders = f"({', '.join('?' * len(names))})"
+        self.sqlite_statements: dict[int, str] = {}
 
     def _converter(self, field: models.Field[Any, Any]) -> Convert | None:
         """None when the driver takes the Python value as it is."""
@@ -181,11 +184,7 @@ class Table:
         defaults = [itertools.repeat(value) for value in self._defaults()]
         prepared = zip(ids, *columns, *defaults, strict=False)  # the defaults repeat endlessly
         if self.connection.vendor == "sqlite":
-            cursor = self.connection.connection.cursor()
-            try:
-                cursor.executemany(self.sqlite_sql, prepared)
-            finally:
-                cursor.close()
+            self._sqlite_write(prepared)
         else:
             with self.connection.cursor() as wrapper:
                 raw = wrapper.cursor
@@ -193,6 +192,45 @@ class Table:
                     for values in prepared:
                         copy.write_row(values)
         return ids
+
+    def _sqlite_write(self, prepared: Iterable[tuple[Any, ...]]) -> None:
+        """Many rows per statement: SQLite steps once for all of them, where ``executemany``
+        stepped, reset and bound a statement per row (the inserts are about 40 % of an
+        import)."""
+        raw = self.connection.connection
+        values_per_row = 1 + self.width + len(self.defaulted)
+        rows_per_statement = max(
+            1,
+            min(
+                ROWS_PER_STATEMENT,
+                raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // values_per_row,
+            ),
+        )
+        rows = iter(prepared)
+        cursor = raw.cursor()
+        try:
+            while True:
+                values = list(
+                    itertools.chain.from_iterable(itertools.islice(rows, rows_per_statement))
+                )
+                if not values:
+                    break
+                count = len(values) // values_per_row
+                cursor.execute(self._sqlite_statement(count), values)
+                if count < rows_per_statement:
+                    break
+        finally:
+            cursor.close()
+
+    def _sqlite_statement(self, rows: int) -> str:
+        statement = self.sqlite_statements.get(rows)
+        if statement is None:
+            statement = f"INSERT INTO {self.table} ({self.columns_sql}) VALUES " + ", ".join(
+                [self.row_placeholders] * rows
+            )
+            if len(self.sqlite_statements) < 8:  # the full size, and a few last ones
+                self.sqlite_statements[rows] = statement
+        return statement
 
     def _ids(self, number: int) -> list[int]:
         self.connection.ensure_connection()
@@ -214,6 +252,10 @@ class Table:
             )
             return [pk_value for (pk_value,) in cursor.fetchall()]
 
+
+# Rows per SQLite statement: about as fast from 500 to 3,000 rows (a statement of 10 columns
+# and 1,000 rows is compiled once per run and kept), and within SQLite's limit of variables.
+ROWS_PER_STATEMENT = 1_000
 
 _PLAIN = (
     models.IntegerField,
