@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -126,6 +127,9 @@ class Item:
     local_id: int | None = None
     matched: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+
+
+_MATCHED = operator.attrgetter("matched")
 
 
 def _dt(value: Any) -> datetime.datetime | None:
@@ -274,6 +278,7 @@ class Importer:
         self.tables: dict[tuple[type[Model], tuple[str, ...]], bulk.Table] = {}
         # Roles of the file not given (no ``trust_roles``): {role: [first line, count]}.
         self.demoted: dict[str, list[int]] = {}
+        self.demoting = False  # whether any record was demoted yet (most runs: none)
 
     # ---------------------------------------------------------------- report
 
@@ -525,11 +530,13 @@ class Importer:
         self._counted(items)
 
     def _counted(self, items: list[Item]) -> None:
-        matched = sum(item.matched for item in items)
+        matched = sum(map(_MATCHED, items))  # in C: two Python loops over every batch were 2 %
         if matched:
             self.count("matched", matched)
         if len(items) > matched:
             self.count("created", len(items) - matched)
+        if not self.demoting:
+            return
         for item in items:
             if "demoted" in item.data:  # counted here: a record written again is counted once
                 entry = self.demoted.setdefault(item.data["demoted"], [item.line, 0])
@@ -541,6 +548,7 @@ class Importer:
         if self.run_row.trust_roles or role in UNTRUSTED_ROLES:
             return role
         item.data["demoted"] = role
+        self.demoting = True
         return "employee"
 
     def table(self, model: type[Model], columns: Sequence[str]) -> bulk.Table:
