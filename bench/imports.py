@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import Machine, describe
+from bench.probe import describe as describe_probes
+from bench.probe import probe
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -274,15 +276,22 @@ def child(backend: str, folder: Path) -> None:
     print("RESULT " + json.dumps(result))
 
 
-def _median_of_runs(run_once: Callable[[], dict[str, Any]], repeat: int) -> dict[str, Any]:
-    """The run of median time among ``repeat`` imports, with every run's time in "runs"."""
+def _median_of_runs(
+    run_once: Callable[[], dict[str, Any]], repeat: int, work: Path
+) -> dict[str, Any]:
+    """The run of median time among ``repeat`` imports, with every run's time in "runs" and
+    the machine probe taken before and after each (``bench.probe``) in "probes"."""
     runs = []
+    probes = [probe(work)]
     for number in range(repeat):
         print(f"  run {number + 1} of {repeat}…", flush=True)
-        runs.append(run_once())
-    runs.sort(key=lambda result: result["seconds"])
-    median = dict(runs[len(runs) // 2])
-    median["runs"] = [round(result["seconds"], 1) for result in runs]
+        result = run_once()
+        probes.append(probe(work))
+        result["probe"] = describe_probes(probes[-2:])
+        runs.append(result)
+    by_time = sorted(runs, key=lambda result: result["seconds"])
+    median = dict(by_time[len(by_time) // 2])
+    median["runs"] = [(round(result["seconds"], 1), result["probe"]) for result in runs]
     return median
 
 
@@ -341,10 +350,14 @@ def main(argv: list[str]) -> None:
         generation = time.perf_counter() - started
         if not arguments.no_sqlite:
             print("Importing into SQLite…")
-            results.append(_median_of_runs(lambda: _sqlite(folder, Path(work)), arguments.repeat))
+            results.append(
+                _median_of_runs(lambda: _sqlite(folder, Path(work)), arguments.repeat, Path(work))
+            )
         if url.startswith("postgres") and not arguments.no_postgres:
             print("Importing into PostgreSQL…")
-            results.append(_median_of_runs(lambda: _postgres(url, folder), arguments.repeat))
+            results.append(
+                _median_of_runs(lambda: _postgres(url, folder), arguments.repeat, Path(work))
+            )
     table = format_table(results)
     print()
     print(table)
@@ -415,8 +428,8 @@ def markdown_section(
         "",
         *[f"- {r['database']}: {format_samples(r)}" for r in results],
         *[
-            f"- {r['database']}: {len(r['runs'])} runs, "
-            + ", ".join(f"{seconds:.1f} s" for seconds in r["runs"])
+            f"- {r['database']}: {len(r['runs'])} runs, in order: "
+            + "; ".join(f"{seconds:.1f} s (probe: {probed})" for seconds, probed in r["runs"])
             + " (the median one is in the table)"
             for r in results
             if "runs" in r
@@ -426,8 +439,10 @@ def markdown_section(
         "each run in a process of its own and a fresh database. CPU time: the importing "
         "process's and the processes that read its large files. RSS before: after Django "
         "set-up and migrations, before the import; peak RSS: `ru_maxrss` of the importing "
-        "process at the end. Target: at least 20 000 records/s on SQLite, with memory that "
-        "does not grow with the file size.",
+        "process at the end. Probe: `bench.probe` before and after each run (the mean of the "
+        "two), the same fixed work in Python alone and in SQLite alone — lower is faster; "
+        "compare runs of different days through it. Target: at least 20 000 records/s on "
+        "SQLite, with memory that does not grow with the file size.",
         "",
     ]
     return "\n".join(lines)
