@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Model
 from django.utils import timezone
 
+from rucher.core import many_rows
 from rucher.core.models import Event
 from rucher.exchange import bulk
 from rucher.exchange.models import ImportedRecord
@@ -107,7 +108,7 @@ def test_table_never_reuses_the_id_of_a_deleted_row():
 @pytest.mark.parametrize("rows", [1, 3, 6, 7])
 def test_table_writes_every_row_whatever_the_rows_per_statement(monkeypatch, rows):
     """On SQLite the rows go by statements of several rows: a last one part full, or none."""
-    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 3)
+    monkeypatch.setattr(many_rows, "ROWS_PER_STATEMENT", 3)
     table = bulk.Table(ImportedRecord, ("source", "kind", "original_id", "local_id"))
     ids = table.insert([("s", "post", f"o{i}", 100 + i) for i in range(rows)])
     assert ids == list(range(ids[0], ids[0] + rows))
@@ -126,7 +127,7 @@ def test_a_row_that_breaks_a_constraint_fails_the_insert(monkeypatch):
     import psycopg
     from django.db import IntegrityError, transaction
 
-    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 2)
+    monkeypatch.setattr(many_rows, "ROWS_PER_STATEMENT", 2)
     table = bulk.Table(ImportedRecord, ("source", "kind", "original_id", "local_id"))
     table.insert([("s", "post", "taken", 1)])
     errors = (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)

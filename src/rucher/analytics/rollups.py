@@ -68,7 +68,7 @@ from rucher.analytics.models import (
     Thread,
     ThreadResponse,
 )
-from rucher.core import collector, events
+from rucher.core import collector, events, many_rows
 from rucher.core.models import ConsumerPosition, Event
 from rucher.core.progress import SupportsWrite, reporter
 
@@ -88,8 +88,6 @@ SQLITE_REBUILD_PRAGMAS = {"cache_size": -131_072, "wal_autocheckpoint": 16_384}
 SQLITE_INDEX_PRAGMAS = {"threads": 2}
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 900
-# Rows per multi-row INSERT (fewer if the database's limit on parameters says so).
-ROWS_PER_STATEMENT = 1_000
 
 # Verbs that wake the consumer after a write (it then reads everything new, whatever the verb).
 VERBS = {
@@ -573,24 +571,15 @@ def _upsert(
 def _many_rows(
     head: str, rows: Sequence[tuple[Any, ...]], tail: str = ""
 ) -> Iterator[tuple[str, list[Any]]]:
-    """``head VALUES-list tail`` statements of many rows each, with their values.
-
-    One statement of a thousand rows costs the driver much less than ``executemany`` of a
-    one-row statement (binding, stepping and resetting it row by row): about a third of the
-    time of writing a replay's person days.
-    """
-    width = len(rows[0])
-    limit = connection.features.max_query_params or 30_000
-    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // width))
-    marks = _sql("(" + ", ".join(["%s"] * width) + ")")
-    full = ""  # the statement of a full chunk, built once
-    for chunk in _chunks(rows, per_statement):
-        if len(chunk) == per_statement:
-            full = full or f"{head} {', '.join([marks] * per_statement)} {tail}"
-            sql = full
-        else:
-            sql = f"{head} {', '.join([marks] * len(chunk))} {tail}"
-        yield sql, list(chain.from_iterable(chunk))
+    """``head VALUES-list tail`` statements of many rows each, with their values."""
+    return many_rows.statements(
+        head,
+        rows,
+        width=len(rows[0]),
+        mark=_sql("%s"),
+        parameter_limit=connection.features.max_query_params,
+        tail=tail,
+    )
 
 
 def _stored(moment: datetime.datetime | str) -> Any:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
-import sqlite3
 from _json import make_encoder
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -36,6 +35,8 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+
+from rucher.core import many_rows
 
 Convert = Callable[[Any], Any]
 _UTC = datetime.UTC
@@ -130,8 +131,6 @@ class Table:
         ]
         self.table = quote(meta.db_table)
         self.columns_sql = ", ".join(names)
-        self.row_placeholders = f"({', '.join('?' * len(names))})"
-        self.sqlite_statements: dict[int, str] = {}
 
     def _converter(self, field: models.Field[Any, Any]) -> Convert | None:
         """None when the driver takes the Python value as it is."""
@@ -197,40 +196,18 @@ class Table:
         """Many rows per statement: SQLite steps once for all of them, where ``executemany``
         stepped, reset and bound a statement per row (the inserts are about 40 % of an
         import)."""
-        raw = self.connection.connection
-        values_per_row = 1 + self.width + len(self.defaulted)
-        rows_per_statement = max(
-            1,
-            min(
-                ROWS_PER_STATEMENT,
-                raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // values_per_row,
-            ),
-        )
-        rows = iter(prepared)
-        cursor = raw.cursor()
+        cursor = self.connection.connection.cursor()
         try:
-            while True:
-                values = list(
-                    itertools.chain.from_iterable(itertools.islice(rows, rows_per_statement))
-                )
-                if not values:
-                    break
-                count = len(values) // values_per_row
-                cursor.execute(self._sqlite_statement(count), values)
-                if count < rows_per_statement:
-                    break
+            for sql, values in many_rows.statements(
+                f"INSERT INTO {self.table} ({self.columns_sql}) VALUES",
+                prepared,
+                width=1 + self.width + len(self.defaulted),
+                mark="?",
+                parameter_limit=self.connection.features.max_query_params,
+            ):
+                cursor.execute(sql, values)
         finally:
             cursor.close()
-
-    def _sqlite_statement(self, rows: int) -> str:
-        statement = self.sqlite_statements.get(rows)
-        if statement is None:
-            statement = f"INSERT INTO {self.table} ({self.columns_sql}) VALUES " + ", ".join(
-                [self.row_placeholders] * rows
-            )
-            if len(self.sqlite_statements) < 8:  # the full size, and a few last ones
-                self.sqlite_statements[rows] = statement
-        return statement
 
     def _ids(self, number: int) -> list[int]:
         self.connection.ensure_connection()
@@ -252,10 +229,6 @@ class Table:
             )
             return [pk_value for (pk_value,) in cursor.fetchall()]
 
-
-# Rows per SQLite statement: about as fast from 500 to 3,000 rows (a statement of 10 columns
-# and 1,000 rows is compiled once per run and kept), and within SQLite's limit of variables.
-ROWS_PER_STATEMENT = 1_000
 
 _PLAIN = (
     models.IntegerField,
