@@ -18,6 +18,11 @@ class AnalyticsAppConfig(AppConfig):
         register_periodic(
             "analytics.lifecycle_stages", every=datetime.timedelta(hours=6), run=_stages
         )
+        register_periodic(
+            "analytics.reader_indexes",
+            every=datetime.timedelta(minutes=10),
+            run=_reader_indexes,
+        )
 
 
 def _stages() -> None:
@@ -25,3 +30,10 @@ def _stages() -> None:
     from rucher.analytics.lifecycle import compute_stages
 
     compute_stages()
+
+
+def _reader_indexes() -> None:
+    # Those a rebuild that did not end left dropped; a no-op when all are there.
+    from rucher.analytics.rollups import restore_abandoned_indexes
+
+    restore_abandoned_indexes()

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -55,7 +56,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from rucher.analytics import reader_process
+from rucher.analytics import reader_process, rebuild_lock
 from rucher.analytics.models import (
     CommunityDay,
     FirstInteraction,
@@ -1252,6 +1253,8 @@ def wipe() -> None:
         events.reset(consumer=CONSUMER)
 
 
+logger = logging.getLogger(__name__)
+
 # Indexes that only readers need: ``rebuild`` builds them once at the end, which is much
 # cheaper than keeping them up to date row by row through a whole replay. (Unique keys stay:
 # the upserts need them; so do the indexes the consumer itself reads through.)
@@ -1279,6 +1282,34 @@ def restore_reader_indexes() -> None:
     _index_ddl(create=True)
 
 
+def missing_reader_indexes() -> list[str]:
+    missing = []
+    for model in DEFERRED_INDEX_MODELS:
+        present = _index_names(model)
+        missing += [index.name for index in model._meta.indexes if index.name not in present]
+    return missing
+
+
+def restore_abandoned_indexes() -> list[str]:
+    """Build the readers' indexes that a rebuild dropped and could not build again (it was
+    killed, or the machine stopped), unless a rebuild is running; their names. The worker
+    runs this every ten minutes (``apps``)."""
+    with rebuild_lock.taken() as no_rebuild_running:
+        if not no_rebuild_running:
+            return []
+        missing = missing_reader_indexes()
+        if missing:
+            logger.warning(
+                "analytics: %d index(es) of the rollups missing, left by a rebuild that did "
+                "not end; building them: %s",
+                len(missing),
+                ", ".join(missing),
+            )
+            with _sqlite_tuned(SQLITE_INDEX_PRAGMAS):
+                restore_reader_indexes()
+        return missing
+
+
 def _index_ddl(*, create: bool) -> None:
     # The statements only, run here: SQLite's schema editor as a context manager refuses to
     # work inside a transaction (the tests), which index changes do not need.
@@ -1300,6 +1331,14 @@ class Replay(NamedTuple):
     from_second_process: int  # events of ``handled`` read and folded by the second process
 
 
+# Seconds a rebuild waits for the lock before it is refused.
+REBUILD_LOCK_WAIT = 60.0
+
+
+class RebuildRunning(Exception):
+    """Another rebuild holds the lock (``rebuild_lock``)."""
+
+
 def rebuild(
     *,
     progress: SupportsWrite | None = None,
@@ -1311,7 +1350,18 @@ def rebuild(
     ``progress``: where to show progress, None for silence. ``second_process``: read and
     fold the log in a second process while this one writes (``reader_process``); None: when
     ``reader_process.available()``. Either way the result is the same tables.
+    ``RebuildRunning`` when another rebuild runs: two would wipe each other's work.
     """
+    # The periodic job holds the lock a moment too (seconds when it builds indexes again).
+    with rebuild_lock.taken(wait=REBUILD_LOCK_WAIT) as no_rebuild_running:
+        if not no_rebuild_running:
+            raise RebuildRunning("another rebuild of the analytics is running")
+        return _rebuild(progress, batch_size, second_process)
+
+
+def _rebuild(
+    progress: SupportsWrite | None, batch_size: int, second_process: bool | None
+) -> Replay:
     started = time.perf_counter()
     wipe()
     ConsumerPosition.objects.get_or_create(consumer=FIRST_INTERACTIONS_PENDING)

@@ -54,9 +54,15 @@ class Command(BaseCommand):
     def rebuild(self, *, batch_size: int, second_process: bool | None) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        replay = rollups.rebuild(
-            progress=self.stderr, batch_size=batch_size, second_process=second_process
-        )
+        try:
+            replay = rollups.rebuild(
+                progress=self.stderr, batch_size=batch_size, second_process=second_process
+            )
+        except rollups.RebuildRunning:
+            raise CommandError(
+                "Another rebuild of the analytics is running: wait for its end "
+                "(`rucher analytics status` shows how far it is)."
+            ) from None
         speed = format_rate(replay.handled / replay.seconds if replay.seconds > 0 else None)
         apart = (
             f"; {replay.from_second_process} read and folded by a second process"
@@ -83,3 +89,12 @@ class Command(BaseCommand):
         width = max(len(name) for name in state.counts)
         for name, count in state.counts.items():
             self.stdout.write(f"{name:<{width}}  {count}")
+        missing = rollups.missing_reader_indexes()
+        if missing:
+            self.stdout.write(
+                f"indexes   {len(missing)} missing ({', '.join(missing)}): a rebuild is "
+                "running, or one did not end and the worker builds them again within ten "
+                "minutes"
+            )
+        else:
+            self.stdout.write("indexes   all there")
