@@ -73,6 +73,8 @@ from rucher.core import collector, events, many_rows
 from rucher.core.models import ConsumerPosition, Event
 from rucher.core.progress import SupportsWrite, reporter
 
+logger = logging.getLogger(__name__)
+
 CONSUMER = "analytics"
 BATCH_SIZE = 10_000
 # A replay's batches are larger: fewer commits and fewer look-ups of spans and threads per
@@ -1252,8 +1254,6 @@ def wipe() -> None:
             model._default_manager.all().delete()
         events.reset(consumer=CONSUMER)
 
-
-logger = logging.getLogger(__name__)
 
 # Indexes that only readers need: ``rebuild`` builds them once at the end, which is much
 # cheaper than keeping them up to date row by row through a whole replay. (Unique keys stay:
