@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 # PostgreSQL's advisory locks are numbers: "rucher-r" read as one.
@@ -61,8 +61,7 @@ def _taken_now() -> Iterator[bool]:
             yield got
         finally:
             if got:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_KEY])
+                _advisory_unlock()
         return
     path = lock_file()
     if path is None:
@@ -85,3 +84,13 @@ def _taken_now() -> Iterator[bool]:
         finally:
             if got:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _advisory_unlock() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_KEY])
+    except DatabaseError:
+        # The session is gone (the server restarted, the connection broke), and its lock with
+        # it: nothing to let go, and the error that ended the rebuild is the one to see.
+        pass
