@@ -45,7 +45,13 @@ def _hold_elsewhere() -> Callable[[], None]:
     if connection.vendor == "postgresql":
         other = connection.get_new_connection(connection.get_connection_params())
         other.execute("SELECT pg_advisory_lock(%s)", [rebuild_lock.ADVISORY_KEY])
-        return other.close
+
+        def let_go() -> None:
+            # At once: a closed session's locks go a moment after the close returns.
+            other.execute("SELECT pg_advisory_unlock(%s)", [rebuild_lock.ADVISORY_KEY])
+            other.close()
+
+        return let_go
     assert rebuild_lock.lock_file() is None  # the file lock: the last test
     rebuild_lock._in_memory.acquire()
     return rebuild_lock._in_memory.release
