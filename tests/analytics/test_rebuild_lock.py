@@ -1,5 +1,5 @@
 """A rebuild that did not end leaves the readers' indexes dropped: the worker builds them again,
-unless a rebuild is running; and two rebuilds never run at once (``analytics.rebuild_lock``)."""
+unless a rebuild is running; and two rebuilds never run at once (``core.process_lock``)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from rucher.analytics import rebuild_lock, rollups
+from rucher.analytics import rollups
 from rucher.core.models import Event
 from rucher.core.periodic import registered
+from rucher.core.process_lock import REBUILD
+from tests.process_locks import held_elsewhere, hold_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -38,34 +38,6 @@ def _status() -> str:
     return out.getvalue()
 
 
-def _hold_elsewhere() -> Callable[[], None]:
-    """Take the lock as a running rebuild holds it — another session of the database server,
-    or, the tests' SQLite database living in this process only, the process's own lock — and
-    return what lets it go."""
-    if connection.vendor == "postgresql":
-        other = connection.get_new_connection(connection.get_connection_params())
-        other.execute("SELECT pg_advisory_lock(%s)", [rebuild_lock.ADVISORY_KEY])
-
-        def let_go() -> None:
-            # At once: a closed session's locks go a moment after the close returns.
-            other.execute("SELECT pg_advisory_unlock(%s)", [rebuild_lock.ADVISORY_KEY])
-            other.close()
-
-        return let_go
-    assert rebuild_lock.lock_file() is None  # the file lock: the last test
-    rebuild_lock._in_memory.acquire()
-    return rebuild_lock._in_memory.release
-
-
-@contextmanager
-def _held_elsewhere() -> Iterator[None]:
-    let_go = _hold_elsewhere()
-    try:
-        yield
-    finally:
-        let_go()
-
-
 def test_the_indexes_a_rebuild_left_dropped_are_built_again():
     assert ALL_READER_INDEXES and rollups.missing_reader_indexes() == []
     assert "indexes   all there" in _status()
@@ -80,7 +52,7 @@ def test_the_indexes_a_rebuild_left_dropped_are_built_again():
 def test_nothing_is_built_while_a_rebuild_runs_and_a_second_rebuild_is_refused(monkeypatch):
     monkeypatch.setattr(rollups, "REBUILD_LOCK_WAIT", 0.6)  # tried twice, then refused
     rollups.drop_reader_indexes()  # as a running rebuild does
-    with _held_elsewhere():
+    with held_elsewhere(REBUILD):
         assert rollups.restore_abandoned_indexes() == []
         assert sorted(rollups.missing_reader_indexes()) == ALL_READER_INDEXES
         with pytest.raises(rollups.RebuildRunning):
@@ -94,7 +66,7 @@ def test_nothing_is_built_while_a_rebuild_runs_and_a_second_rebuild_is_refused(m
 def test_a_rebuild_waits_for_the_lock_a_moment(monkeypatch):
     """The periodic job holds it a moment: a rebuild asked for then waits, and runs."""
     monkeypatch.setattr(rollups, "REBUILD_LOCK_WAIT", 10.0)
-    let_go = threading.Timer(0.6, _hold_elsewhere())
+    let_go = threading.Timer(0.6, hold_elsewhere(REBUILD))
     let_go.start()
     try:
         replay = rollups.rebuild()
@@ -106,7 +78,7 @@ def test_a_rebuild_waits_for_the_lock_a_moment(monkeypatch):
 
 def test_a_rebuild_lets_the_lock_go():
     rollups.rebuild()
-    with rebuild_lock.taken() as got:
+    with REBUILD.taken() as got:
         assert got
 
 
@@ -135,24 +107,24 @@ def test_the_lock_of_a_killed_rebuild_is_let_go(tmp_path, monkeypatch):
             f"{key}={params[key]}" for key in ("host", "port", "user", "dbname") if params.get(key)
         )
         command = [sys.executable, "-c", HOLD_AN_ADVISORY_LOCK, conninfo]
-        command.append(str(rebuild_lock.ADVISORY_KEY))
+        command.append(str(REBUILD.advisory_key))
     else:
         # A database file, as in production (the tests' SQLite database is in memory).
         monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "rucher.sqlite3"))
-        path = rebuild_lock.lock_file()
+        path = REBUILD.lock_file()
         assert path == tmp_path / "rucher.sqlite3.rebuild-lock"
         command = [sys.executable, "-c", HOLD_A_FILE, str(path)]
     holder = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with rebuild_lock.taken() as got:
+        with REBUILD.taken() as got:
             assert not got
     finally:
         holder.send_signal(signal.SIGKILL)  # no clean-up of its own: the system lets go
         holder.wait()
     deadline = time.monotonic() + 10  # the server sees the session end a moment later
     while True:
-        with rebuild_lock.taken() as got:
+        with REBUILD.taken() as got:
             if got or time.monotonic() > deadline:
                 break
         time.sleep(0.05)

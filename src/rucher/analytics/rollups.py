@@ -56,7 +56,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from rucher.analytics import reader_process, rebuild_lock
+from rucher.analytics import reader_process
 from rucher.analytics.models import (
     CommunityDay,
     FirstInteraction,
@@ -69,7 +69,7 @@ from rucher.analytics.models import (
     Thread,
     ThreadResponse,
 )
-from rucher.core import collector, events, many_rows
+from rucher.core import collector, deferred_indexes, events, many_rows, process_lock
 from rucher.core.models import ConsumerPosition, Event
 from rucher.core.progress import SupportsWrite, reporter
 
@@ -1267,34 +1267,26 @@ DEFERRED_INDEX_MODELS: tuple[type[Model], ...] = (
 )
 
 
-def _index_names(model: type[Model]) -> set[str]:
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
-    return {name for name, info in constraints.items() if info.get("index")}
-
-
 def drop_reader_indexes() -> None:
-    _index_ddl(create=False)
+    deferred_indexes.set_aside(DEFERRED_INDEX_MODELS, declared_only=True)
 
 
 def restore_reader_indexes() -> None:
     """Create the readers' indexes that are missing (after a rebuild, even an interrupted one)."""
-    _index_ddl(create=True)
+    deferred_indexes.build_missing(DEFERRED_INDEX_MODELS, declared_only=True)
 
 
 def missing_reader_indexes() -> list[str]:
-    missing = []
-    for model in DEFERRED_INDEX_MODELS:
-        present = _index_names(model)
-        missing += [index.name for index in model._meta.indexes if index.name not in present]
-    return missing
+    return [
+        index.name for index in deferred_indexes.missing(DEFERRED_INDEX_MODELS, declared_only=True)
+    ]
 
 
 def restore_abandoned_indexes() -> list[str]:
     """Build the readers' indexes that a rebuild dropped and could not build again (it was
     killed, or the machine stopped), unless a rebuild is running; their names. The worker
     runs this every ten minutes (``apps``)."""
-    with rebuild_lock.taken() as no_rebuild_running:
+    with process_lock.REBUILD.taken() as no_rebuild_running:
         if not no_rebuild_running:
             return []
         missing = missing_reader_indexes()
@@ -1310,21 +1302,6 @@ def restore_abandoned_indexes() -> list[str]:
         return missing
 
 
-def _index_ddl(*, create: bool) -> None:
-    # The statements only, run here: SQLite's schema editor as a context manager refuses to
-    # work inside a transaction (the tests), which index changes do not need.
-    editor = connection.schema_editor()
-    editor.deferred_sql = []  # what entering it would set
-    with connection.cursor() as cursor:
-        for model in DEFERRED_INDEX_MODELS:
-            present = _index_names(model)
-            for index in model._meta.indexes:
-                if create and index.name not in present:
-                    cursor.execute(str(index.create_sql(model, editor)))
-                elif not create and index.name in present:
-                    cursor.execute(str(index.remove_sql(model, editor)))
-
-
 class Replay(NamedTuple):
     handled: int  # events
     seconds: float
@@ -1336,7 +1313,7 @@ REBUILD_LOCK_WAIT = 60.0
 
 
 class RebuildRunning(Exception):
-    """Another rebuild holds the lock (``rebuild_lock``)."""
+    """Another rebuild holds the lock (``core.process_lock``)."""
 
 
 def rebuild(
@@ -1353,7 +1330,7 @@ def rebuild(
     ``RebuildRunning`` when another rebuild runs: two would wipe each other's work.
     """
     # The periodic job holds the lock a moment too (seconds when it builds indexes again).
-    with rebuild_lock.taken(wait=REBUILD_LOCK_WAIT) as no_rebuild_running:
+    with process_lock.REBUILD.taken(wait=REBUILD_LOCK_WAIT) as no_rebuild_running:
         if not no_rebuild_running:
             raise RebuildRunning("another rebuild of the analytics is running")
         return _rebuild(progress, batch_size, second_process)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import logging
 import operator
 import re
 from collections import defaultdict
@@ -58,10 +59,10 @@ from rucher.content.models import (
     ReadConfirmation,
 )
 from rucher.content.models import Event as PostEvent
-from rucher.core import collector, markdown
+from rucher.core import collector, markdown, process_lock
 from rucher.core.models import Event, Tag
 from rucher.core.progress import NullProgress, Progress
-from rucher.exchange import bulk, reading
+from rucher.exchange import bulk, indexes, reading
 from rucher.exchange import events as ev
 from rucher.exchange.archive import Archive, ArchiveError, max_file_bytes
 from rucher.exchange.models import ImportedRecord, ImportRun, RunStatus
@@ -73,6 +74,8 @@ from rucher.exchange.validation import KINDS, parse_datetime, validator
 # batches write less: 10 000 lines took 10 % less CPU time than 2 000 at 300 000 records, and
 # 8 % less than 5 000 at 1 000 000, for about 12 MiB more memory (bounded: one batch at a time).
 BATCH_SIZE = 10_000
+# Bytes of a line of the open format, about (to guess records from a file's size).
+LINE_BYTES_GUESS = 150
 PROBLEMS_KEPT = 1000
 FORMAT_MAJOR = "1"
 # A mention in the exchange format: @[Name](person:ORIGINAL-ID).
@@ -82,6 +85,7 @@ EXCHANGE_MENTION_RE = re.compile(r"@\[([^\[\]\n]{1,120})\]\(person:([^()\s]{1,20
 MENTION_MARK = "](person:"
 RESERVED_SLUGS = frozenset({"new", "requests", "invitations", "join", "admin"})
 IMPORTED = ImportedRecord._meta.db_table
+logger = logging.getLogger(__name__)
 # The roles a file may give without ``trust_roles``: the others would let whoever brings a file
 # make administrators or project-team members (who see and change everything).
 UNTRUSTED_ROLES = frozenset({"employee", "guest"})
@@ -307,11 +311,18 @@ class Importer:
         try:
             with sqlite_tuned():
                 if run.dry_run:
+                    # Indexes set aside come back with the rest when the transaction is
+                    # rolled back, whatever ends it.
                     with transaction.atomic():
-                        self._all_files()
+                        self._all_files(set_indexes_aside=True)
                         transaction.set_rollback(True)
                 else:
-                    self._all_files()
+                    with process_lock.IMPORT.taken() as alone:
+                        try:
+                            self._all_files(set_indexes_aside=alone)
+                        finally:
+                            if alone:  # also those of an earlier run that was killed
+                                self._build_indexes_again()
         except ArchiveError as error:  # before ``Exception``, which it is too
             run.status = RunStatus.FAILED
             run.error = str(error)
@@ -333,7 +344,7 @@ class Importer:
         # (``rucher consume``), each from its own position: not inside the import.
         return run
 
-    def _all_files(self) -> None:
+    def _all_files(self, *, set_indexes_aside: bool = False) -> None:
         run = self.run_row
         manifest = self.archive.manifest()
         self._check_manifest(manifest)
@@ -342,6 +353,8 @@ class Importer:
             run.total = sum(v for v in counts.values() if isinstance(v, int) and v > 0)
             self.progress.total = run.total
         self.progress.done = run.done
+        if set_indexes_aside and indexes.worth_setting_aside(self._records_left()):
+            indexes.set_aside()
         start_file = run.position.get("file", "")
         for kind in KINDS:
             name = f"{kind}.jsonl"
@@ -374,6 +387,23 @@ class Importer:
             self.file = name
             self.problem(None, "not UTF-8: read as Windows-1252")
         self.file = ""
+
+    def _records_left(self) -> int:
+        """The records still to read: from the manifest's counts, or else guessed from the
+        files' sizes."""
+        if self.run_row.total:
+            return self.run_row.total - self.run_row.done
+        names = [f"{kind}.jsonl" for kind in KINDS]
+        return sum(self.archive.size(name) for name in names if self.archive.exists(name)) // (
+            LINE_BYTES_GUESS
+        )
+
+    def _build_indexes_again(self) -> None:
+        started = timezone.now()
+        built = indexes.build_again()
+        if built:
+            seconds = (timezone.now() - started).total_seconds()
+            logger.info("import: %d index(es) built again in %.1f s", len(built), seconds)
 
     def _check_manifest(self, manifest: dict[str, Any]) -> None:
         errors = validator("manifest").errors(manifest)
