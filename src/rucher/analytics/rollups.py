@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -72,8 +71,6 @@ from rucher.analytics.models import (
 from rucher.core import collector, deferred_indexes, events, many_rows, process_lock
 from rucher.core.models import ConsumerPosition, Event
 from rucher.core.progress import SupportsWrite, reporter
-
-logger = logging.getLogger(__name__)
 
 CONSUMER = "analytics"
 BATCH_SIZE = 10_000
@@ -1286,20 +1283,13 @@ def restore_abandoned_indexes() -> list[str]:
     """Build the readers' indexes that a rebuild dropped and could not build again (it was
     killed, or the machine stopped), unless a rebuild is running; their names. The worker
     runs this every ten minutes (``apps``)."""
-    with process_lock.REBUILD.taken() as no_rebuild_running:
-        if not no_rebuild_running:
-            return []
-        missing = missing_reader_indexes()
-        if missing:
-            logger.warning(
-                "analytics: %d index(es) of the rollups missing, left by a rebuild that did "
-                "not end; building them: %s",
-                len(missing),
-                ", ".join(missing),
-            )
-            with _sqlite_tuned(SQLITE_INDEX_PRAGMAS):
-                restore_reader_indexes()
-        return missing
+    with _sqlite_tuned(SQLITE_INDEX_PRAGMAS):
+        return deferred_indexes.restore_abandoned(
+            process_lock.REBUILD,
+            DEFERRED_INDEX_MODELS,
+            declared_only=True,
+            left_by="an analytics rebuild",
+        )
 
 
 class Replay(NamedTuple):

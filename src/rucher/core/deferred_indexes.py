@@ -13,12 +13,17 @@ periodic job builds again what a job killed half-way left, and only then.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Model
+
+from rucher.core.process_lock import ProcessLock
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,30 @@ def build_missing(models: Iterable[type[Model]], *, declared_only: bool = False)
     for index in built:
         _execute(index.create_sql)
     return [index.name for index in built]
+
+
+def restore_abandoned(
+    lock: ProcessLock,
+    models: Iterable[type[Model]],
+    *,
+    declared_only: bool = False,
+    left_by: str,
+) -> list[str]:
+    """Build the indexes of ``models`` that a job holding ``lock`` set aside and could not
+    build again (it was killed, or the machine stopped), unless such a job runs; their names.
+    For a periodic job of the worker."""
+    with lock.taken() as no_job_running:
+        if not no_job_running:
+            return []
+        built = build_missing(models, declared_only=declared_only)
+        if built:
+            logger.warning(
+                "%d index(es) missing, left by %s that did not end; built again: %s",
+                len(built),
+                left_by,
+                ", ".join(built),
+            )
+        return built
 
 
 def _editor() -> BaseDatabaseSchemaEditor:

@@ -70,17 +70,6 @@ def missing() -> list[str]:
 
 
 def restore_abandoned() -> list[str]:
-    """Build the indexes an import set aside and could not build again (it was killed, or the
-    machine stopped), unless an import holds them aside; their names. The worker runs this
-    every ten minutes (``apps``)."""
-    with process_lock.IMPORT.taken() as no_import_running:
-        if not no_import_running:
-            return []
-        built = build_again()
-        if built:
-            logger.warning(
-                "import: %d index(es) missing, left by an import that did not end; built again: %s",
-                len(built),
-                ", ".join(built),
-            )
-        return built
+    """Build the indexes an import set aside and could not build again, unless an import holds
+    them aside; their names. The worker runs this every ten minutes (``apps``)."""
+    return deferred_indexes.restore_abandoned(process_lock.IMPORT, BULK_MODELS, left_by="an import")
