@@ -2,7 +2,7 @@
 
 Rows inserted in no particular order into a large index land on pages all over it, and every
 commit writes each page it changed again (SQLite's write-ahead log; PostgreSQL's too): an
-import of 1,000,000 records wrote 13 GiB for a database of 550 MiB, most of it pages of
+import of 1,000,000 records wrote 13.6 GB for a database of 548 MB, most of it pages of
 indexes. Building an index once at the end sorts its rows instead (a few seconds for all
 of them). Only plain indexes are set aside: unique ones and constraints stay, since they
 decide what may be written, and so do the indexes a job reads through.

@@ -2,8 +2,8 @@
 
 An import writes records in the order of its files, which is no order for most indexes (a
 post's community, author, time; an event's actor, time): every batch changed pages all over
-each of them and its commit wrote them again — 13 GiB written for 1,000,000 records and a
-database of 550 MiB, a third of the import's time. Without them, and with them built at the
+each of them and its commit wrote them again — 13.6 GB written for 1,000,000 records and
+a database of 548 MB, a third of the import's time. Without them, and with them built at the
 end (about 3 seconds for that import), the same import took 43 s instead of 63 s.
 
 Only when the import is large and larger than the network it goes into (a first migration,
