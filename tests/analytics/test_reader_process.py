@@ -13,11 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from bench.imports import generate
 from django.db import connection
 
 from rucher.analytics import reader_process, rollups
 from rucher.core.models import ConsumerPosition, Event
 from tests.analytics.test_rollups import busy_history, snapshot
+from tests.exchange.helpers import run_import
 
 REPOSITORY = Path(__file__).parents[2]
 
@@ -68,20 +70,28 @@ def test_a_failing_reader_stops_the_replay_with_its_cause(personas, communities)
 
 @another_process_cannot_read
 @pytest.mark.django_db(transaction=True)
-def test_a_reader_killed_midway_stops_the_replay_where_it_was(personas, communities):
+def test_a_reader_killed_midway_stops_the_replay_where_it_was(personas, communities, tmp_path):
     busy_history(personas, communities)
+    # A log far longer than what the pipe and the reader's queue hold (64 KiB and ``AHEAD``
+    # batches; 330 KB here): the busy history alone is 23 KB, so the reader could write every
+    # batch and end by itself before the second one was written here, and no kill could then
+    # stop it (a failure once in about 25 runs). Imported history, the quickest to make.
+    generate(tmp_path, 3000)
+    assert run_import(tmp_path).problem_count == 0
+    assert Event.objects.count() > 3000
     rollups.consume()
     incremental = snapshot()
     rollups.wipe()
     written = []
 
     def write_until_the_reader_is_killed() -> None:
-        with reader_process.reader(0, 3) as reader:
+        with reader_process.reader(0, 25) as reader:
             for batch in reader:
                 assert rollups.write_batch(batch)
                 written.append(batch.last)
                 if len(written) == 2:
                     assert reader.process is not None
+                    assert reader.process.poll() is None  # still running, blocked on the pipe
                     os.kill(reader.process.pid, signal.SIGKILL)
 
     with pytest.raises(reader_process.ReaderFailed, match="exit code -9"):
