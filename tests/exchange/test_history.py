@@ -12,6 +12,7 @@ from rucher.analytics import rollups
 from rucher.analytics.models import PersonRoleSpan, PersonUnit
 from rucher.core import events
 from rucher.core.models import Event
+from rucher.exchange import history
 from tests.cast import make_person
 from tests.exchange.helpers import run_import, write_folder
 
@@ -90,7 +91,11 @@ def spans() -> dict[str, tuple]:
     }
 
 
-def test_history_before_the_account_is_recorded_once_and_reaches_the_rollups(tmp_path):
+@pytest.mark.parametrize("people_at_a_time", [history.CHUNK, 1])
+def test_history_before_the_account_is_recorded_once_and_reaches_the_rollups(
+    tmp_path, monkeypatch, people_at_a_time
+):
+    monkeypatch.setattr(history, "CHUNK", people_at_a_time)
     make_person("known@helios.example", "Known Person")
     folder = archive(tmp_path)
     run_import(folder)

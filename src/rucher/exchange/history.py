@@ -33,11 +33,26 @@ if TYPE_CHECKING:
 VERB = "user.history_imported"
 
 
+# People looked at a time: the memory used stays the same whatever the number of people
+# (all at once, 40,000 people took 12 MiB more than the import itself).
+CHUNK = 2000
+
+
 def reach_back(run: ImportRun) -> int:
     """Record where each person's history begins before their arrival; returns how many."""
-    people = ImportedRecord.objects.filter(source=run.source, kind="person").values("local_id")
+    people = ImportedRecord.objects.filter(source=run.source, kind="person").order_by("local_id")
+    recorded, after = 0, 0
+    while chunk := list(
+        people.filter(local_id__gt=after).values_list("local_id", flat=True)[:CHUNK]
+    ):
+        recorded += _reach_back_of(set(chunk))
+        after = chunk[-1]
+    return recorded
+
+
+def _reach_back_of(people: set[int]) -> int:
     firsts: dict[int, datetime.datetime] = dict(
-        Event.objects.filter(actor_id__in=Subquery(people))
+        Event.objects.filter(actor_id__in=people)
         .exclude(verb=VERB)
         .values("actor_id")
         .annotate(first=Min("occurred_at"))
@@ -49,9 +64,7 @@ def reach_back(run: ImportRun) -> int:
         .values("occurred_at")[:1]
     )
     rows = []
-    for person in User.objects.filter(pk__in=Subquery(people)).annotate(
-        reached=Subquery(recorded_before)
-    ):
+    for person in User.objects.filter(pk__in=people).annotate(reached=Subquery(recorded_before)):
         begins = firsts.get(person.pk)
         known = min(person.date_joined, person.reached or person.date_joined)
         if begins is None or begins >= known:
