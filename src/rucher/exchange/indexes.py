@@ -8,7 +8,7 @@ end (about 3 seconds for that import), the same import took 43 s instead of 63 s
 
 Only when the import is large and larger than the network it goes into (a first migration,
 say): then building the indexes from scratch costs less than keeping them. Pages that read
-these tables (feeds, the directory's activity) are slower meanwhile: they read whole tables.
+these tables (community feeds, a post's comments) are slower meanwhile: they read whole tables.
 SQLite only: on PostgreSQL, dropping an index locks its table against every reader.
 
 The import holds ``process_lock.IMPORT`` while the indexes are aside; a worker's periodic job
