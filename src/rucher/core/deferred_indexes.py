@@ -71,11 +71,11 @@ def set_aside(models: Iterable[type[Model]], *, declared_only: bool = False) -> 
     """Drop the plain indexes of ``models`` that are there; their names."""
     dropped = []
     editor = _editor()
+    quote = editor.quote_name
     for model in models:
         present = present_names(model)
         for index in plain_indexes(model, declared_only=declared_only):
             if index.name in present:
-                quote = editor.quote_name
                 _execute(
                     editor.sql_delete_index
                     % {"table": quote(model._meta.db_table), "name": quote(index.name)}

@@ -11,6 +11,7 @@ the same name can be refused while one runs.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import threading
 import time
 from collections.abc import Iterator
@@ -27,9 +28,10 @@ POLL_SECONDS = 0.5
 class ProcessLock:
     def __init__(self, name: str) -> None:
         self.name = name
-        # PostgreSQL's advisory locks are numbers: "rucher-" and the name's first letter,
-        # read as one ("rucher-r" for the rebuild, "rucher-i" for imports).
-        self.advisory_key = int.from_bytes(f"rucher-{name[0]}".encode(), "big")
+        # PostgreSQL's advisory locks are numbers (signed, 64 bits): one from the whole name,
+        # so that two locks never share one by chance.
+        digest = hashlib.sha256(f"rucher:{name}".encode()).digest()
+        self.advisory_key = int.from_bytes(digest[:8], "big", signed=True)
         # A database in memory lives in one process: a lock of the process is enough.
         self.in_memory = threading.Lock()
 
